@@ -13,7 +13,7 @@ describe('channel registry', () => {
       expect(def.kind).toBe(kind);
       expect(def.label).not.toBe('');
       // every declared secret is a real config key, so the API cannot leak one by a typo
-      const keys = Object.keys((def.configSchema as { properties: object }).properties);
+      const keys = Object.keys((def.configSchema as unknown as { properties: object }).properties);
       for (const secret of def.secretFields) expect(keys).toContain(secret);
     }
   });
