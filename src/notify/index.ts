@@ -1,7 +1,7 @@
 // The notify module's public surface: the contract, the registry, the message formatting, the errors.
 export * from './notifier.js';
 export { NotifyError, NotifyConfigError, isRetryableStatus } from './errors.js';
-export { channelRegistry, getChannelDefinition, isChannelKind, parseChannelConfig, createNotifier } from './registry.js';
+export { channelRegistry, getChannelDefinition, isChannelKind, parseChannelConfig, createNotifier, splitSecrets } from './registry.js';
 export {
   alertMessage,
   testMessage,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { NotifyConfigError } from './errors.js';
 import { CHANNEL_KINDS } from './notifier.js';
-import { channelRegistry, createNotifier, getChannelDefinition, isChannelKind, parseChannelConfig } from './registry.js';
+import { channelRegistry, createNotifier, getChannelDefinition, isChannelKind, parseChannelConfig, splitSecrets } from './registry.js';
 
 const deps = { fetch: globalThis.fetch, timeoutMs: 1000 };
 
@@ -80,5 +80,20 @@ describe('parseChannelConfig', () => {
       apprise: { server_url: 'http://apprise.lan', urls: 'json://x' },
     };
     for (const kind of CHANNEL_KINDS) expect(createNotifier(kind, configs[kind], deps).kind).toBe(kind);
+  });
+});
+
+describe('splitSecrets', () => {
+  it('keeps credentials out of what the API may return', () => {
+    const split = splitSecrets('ntfy', { server_url: 'https://ntfy.lan', topic: 't', token: 'tk_1', password: '' });
+    expect(split.visible).toEqual({ server_url: 'https://ntfy.lan', topic: 't' });
+    expect(split.secrets).toEqual({ token: 'tk_1' });
+    expect(split.secretKeys).toEqual(['token']);
+    expect(JSON.stringify(split.visible)).not.toContain('tk_1');
+  });
+
+  it('treats webhook headers and a Telegram bot token as secrets', () => {
+    expect(splitSecrets('webhook', { url: 'http://h', headers: { Authorization: 'x' } }).visible).toEqual({ url: 'http://h' });
+    expect(splitSecrets('telegram', { bot_token: '1:x', chat_id: 5 }).visible).toEqual({ chat_id: 5 });
   });
 });

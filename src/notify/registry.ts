@@ -59,3 +59,25 @@ export function parseChannelConfig(kind: string, raw: unknown): Record<string, u
 export function createNotifier(kind: string, rawConfig: unknown, deps: NotifierDeps): Notifier {
   return getChannelDefinition(kind).create(parseChannelConfig(kind, rawConfig), deps);
 }
+
+/**
+ * Splits a channel config into what the API may return (`visible`) and what must be stored encrypted and never
+ * returned (`secrets`, by the definition's secretFields). `secretKeys` lists the secrets that are set, so a UI can
+ * show "token: set" without seeing it. Merging back for sending is `{ ...visible, ...secrets }`.
+ */
+export function splitSecrets(
+  kind: string,
+  config: Record<string, unknown>,
+): { visible: Record<string, unknown>; secrets: Record<string, unknown>; secretKeys: string[] } {
+  const secretFields = new Set(getChannelDefinition(kind).secretFields);
+  const visible: Record<string, unknown> = {};
+  const secrets: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(config)) {
+    if (secretFields.has(key)) {
+      if (value !== undefined && value !== null && value !== '') secrets[key] = value;
+    } else {
+      visible[key] = value;
+    }
+  }
+  return { visible, secrets, secretKeys: Object.keys(secrets) };
+}
