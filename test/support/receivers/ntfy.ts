@@ -58,7 +58,8 @@ export async function startNtfyReceiver(options: NtfyReceiverOptions = {}): Prom
     if (auth) return auth;
     const parsed = req.path === '/' ? fromJson(req) : fromHeaders(req);
     if ('status' in parsed) return parsed;
-    accept(parsed);
+    const { setPriority, ...message } = parsed;
+    accept(message);
     const time = Math.floor(parsed.receivedAt / 1000);
     return {
       status: 200,
@@ -70,7 +71,7 @@ export async function startNtfyReceiver(options: NtfyReceiverOptions = {}): Prom
         topic: parsed.topic,
         ...(parsed.title !== undefined ? { title: parsed.title } : {}),
         message: parsed.message,
-        ...(parsed.priority !== 3 ? { priority: parsed.priority } : {}),
+        ...(parsed.setPriority ? { priority: parsed.priority } : {}),
         ...(parsed.tags.length ? { tags: parsed.tags } : {}),
         ...(parsed.click ? { click: parsed.click } : {}),
       },
@@ -89,8 +90,9 @@ function checkAuth(req: RecordedRequest, options: NtfyReceiverOptions): Reply | 
   return ok ? null : UNAUTHORIZED;
 }
 
+/** 0 when the publisher set none (ntfy then omits it from its answer), 1..5, or null when invalid. */
 function parsePriority(value: unknown): number | null {
-  if (value === undefined || value === null || value === '' || value === 0) return 3;
+  if (value === undefined || value === null || value === '' || value === 0) return 0;
   if (typeof value === 'number') return Number.isInteger(value) && value >= 1 && value <= 5 ? value : null;
   if (typeof value !== 'string') return null;
   const named = PRIORITY_NAMES[value.toLowerCase()];
@@ -99,7 +101,9 @@ function parsePriority(value: unknown): number | null {
   return Number.isInteger(n) && n >= 1 && n <= 5 ? n : null;
 }
 
-function fromJson(req: RecordedRequest): NtfyMessage | Reply {
+type Parsed = NtfyMessage & { setPriority: boolean };
+
+function fromJson(req: RecordedRequest): Parsed | Reply {
   const body = req.json;
   if (!body || typeof body !== 'object' || Array.isArray(body)) return JSON_INVALID;
   const m = body as Record<string, unknown>;
@@ -115,7 +119,8 @@ function fromJson(req: RecordedRequest): NtfyMessage | Reply {
     title: m.title as string | undefined,
     // ntfy substitutes "triggered" for an empty message
     message: (m.message as string | undefined) || 'triggered',
-    priority,
+    priority: priority || 3,
+    setPriority: priority !== 0,
     tags: (m.tags as string[] | undefined) ?? [],
     click: m.click as string | undefined,
     via: 'json',
@@ -124,7 +129,7 @@ function fromJson(req: RecordedRequest): NtfyMessage | Reply {
   };
 }
 
-function fromHeaders(req: RecordedRequest): NtfyMessage | Reply {
+function fromHeaders(req: RecordedRequest): Parsed | Reply {
   const topic = req.path.slice(1);
   if (!TOPIC.test(topic)) return TOPIC_INVALID;
   const param = (...names: string[]): string | undefined => {
@@ -143,7 +148,8 @@ function fromHeaders(req: RecordedRequest): NtfyMessage | Reply {
     topic,
     title: param('title', 'ti', 't'),
     message: req.text || 'triggered',
-    priority,
+    priority: priority || 3,
+    setPriority: priority !== 0,
     tags: tags ? tags.split(',').map((t) => t.trim()).filter(Boolean) : [],
     click: param('click'),
     via: 'headers',
