@@ -481,4 +481,16 @@ describe('ntfy receiver', () => {
       expect.objectContaining({ code: 40007, error: 'invalid priority parameter' }),
     ]);
   });
+
+  it('lets a test wait for the n-th message and assert that none more arrives', async () => {
+    const ntfy = createNotifier('ntfy', { server_url: rx.url, topic: 'count' }, deps);
+    const quiet = expect(rx.messages.noneWithin(200, (m) => m.topic === 'count')).rejects.toThrow(/unexpected item/);
+    await ntfy.send(opened, signal());
+    await quiet;
+    const later = rx.messages.waitForCount(2, (m) => m.topic === 'count', 2_000);
+    await ntfy.send(resolved, signal());
+    expect((await later).map((m) => m.priority)).toEqual([4, 3]);
+    await expect(rx.messages.noneWithin(100, (m) => m.topic === 'count')).resolves.toBeUndefined();
+    await expect(rx.messages.waitForCount(3, (m) => m.topic === 'count', 100)).rejects.toThrow(/2 of 3/);
+  });
 });

@@ -44,22 +44,49 @@ export class Recorder<T> {
   }
 
   waitFor(predicate: (item: T) => boolean = () => true, timeoutMs = 5_000): Promise<T> {
+    return this.waitForCount(1, predicate, timeoutMs).then((found) => found[0]);
+  }
+
+  /** Resolves with the first `count` matching items once that many have arrived (e.g. a re-notification after cooldown). */
+  waitForCount(count: number, predicate: (item: T) => boolean = () => true, timeoutMs = 5_000): Promise<T[]> {
     return new Promise((resolve, reject) => {
-      const check = (): boolean => {
-        const found = this.items.find(predicate);
-        if (found === undefined) return false;
+      const check = (): void => {
+        const found = this.items.filter(predicate);
+        if (found.length < count) return;
         clearTimeout(timer);
-        this.waiters.delete(wake);
-        resolve(found);
-        return true;
+        this.waiters.delete(check);
+        resolve(found.slice(0, count));
       };
-      const wake = (): void => void check();
       const timer = setTimeout(() => {
-        this.waiters.delete(wake);
-        reject(new Error(`nothing matching arrived within ${timeoutMs} ms; received ${this.items.length}: ${summary(this.items)}`));
+        this.waiters.delete(check);
+        const n = this.items.filter(predicate).length;
+        reject(new Error(`${n} of ${count} matching item(s) arrived within ${timeoutMs} ms; received ${this.items.length}: ${summary(this.items)}`));
       }, timeoutMs);
-      this.waiters.add(wake);
+      this.waiters.add(check);
       check();
+    });
+  }
+
+  /** How many matching items arrived so far. */
+  count(predicate: (item: T) => boolean = () => true): number {
+    return this.items.filter(predicate).length;
+  }
+
+  /** Resolves after `ms` if no new matching item arrived meanwhile; rejects as soon as one does (e.g. "no re-notification"). */
+  noneWithin(ms: number, predicate: (item: T) => boolean = () => true): Promise<void> {
+    const before = this.count(predicate);
+    return new Promise((resolve, reject) => {
+      const check = (): void => {
+        if (this.count(predicate) === before) return;
+        clearTimeout(timer);
+        this.waiters.delete(check);
+        reject(new Error(`an unexpected item arrived: ${summary(this.items.slice(-1))}`));
+      };
+      const timer = setTimeout(() => {
+        this.waiters.delete(check);
+        resolve();
+      }, ms);
+      this.waiters.add(check);
     });
   }
 }
