@@ -7,7 +7,6 @@ import { defineConfig } from 'vitest/config';
 //  - e2e: the built UI in Debian's Chromium.
 export default defineConfig({
   test: {
-    reporters: ['default', './test/support/summary-reporter.ts'],
     projects: [
       {
         test: {

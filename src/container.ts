@@ -1,0 +1,157 @@
+import fs from 'node:fs';
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import { EventBus } from './core/event-bus.js';
+import type { SecretBox } from './core/secret-box.js';
+import { type Db, migrateToLatest, openDatabase, pingDatabase } from './db/database.js';
+import { HostRepository } from './db/repositories/host.repository.js';
+import { SettingsRepository } from './db/repositories/settings.repository.js';
+import { TaskRepository } from './db/repositories/task.repository.js';
+import { TokenRepository } from './db/repositories/token.repository.js';
+import { UserRepository } from './db/repositories/user.repository.js';
+import { Scheduler, staggerDelay } from './jobs/scheduler.js';
+import { LocalTransport } from './providers/docker/local-transport.js';
+import { TransportFactory } from './providers/docker/transports.js';
+import { WsHub } from './server/ws/hub.js';
+import { AuthService } from './services/auth.service.js';
+import { HostService } from './services/host.service.js';
+import { loadSecretBox, loadSshKey, type SshKey } from './services/keys.js';
+import { MetricsService } from './services/metrics.service.js';
+import { TaskService } from './services/task.service.js';
+import { UserService } from './services/user.service.js';
+import { SshPool } from './ssh/pool.js';
+
+export const VERSION: string = JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
+
+/**
+ * The composition root: every repository, transport, service and job is built here and handed only what it uses.
+ * No module keeps state of its own; tests build a container per test file with their own data dir.
+ */
+export interface Container {
+  config: Config;
+  logger: Logger;
+  version: string;
+  startedAt: number;
+  db: Db;
+  ping: () => Promise<boolean>;
+  repos: {
+    users: UserRepository;
+    tokens: TokenRepository;
+    hosts: HostRepository;
+    tasks: TaskRepository;
+    settings: SettingsRepository;
+  };
+  secretBox: SecretBox;
+  sshKey: SshKey;
+  bus: EventBus;
+  pool: SshPool;
+  transports: TransportFactory;
+  auth: AuthService;
+  users: UserService;
+  hosts: HostService;
+  tasks: TaskService;
+  metrics: MetricsService;
+  hub: WsHub;
+  scheduler: Scheduler;
+  /** Starts background loops (metrics, and what feature areas add). */
+  start(): Promise<void>;
+  /** Stops loops, closes SSH connections and the database. */
+  stop(): Promise<void>;
+  /** Hooks of feature areas, called by start()/stop() in order. */
+  lifecycle: { start: (() => Promise<void>)[]; stop: (() => Promise<void>)[] };
+}
+
+export async function createContainer(config: Config, logger: Logger): Promise<Container> {
+  const db = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const applied = await migrateToLatest(db.kysely);
+  if (applied.length) logger.info({ migrations: applied, database: db.describe }, 'database migrated');
+
+  const repos = {
+    users: new UserRepository(db.kysely),
+    tokens: new TokenRepository(db.kysely),
+    hosts: new HostRepository(db.kysely),
+    tasks: new TaskRepository(db.kysely),
+    settings: new SettingsRepository(db.kysely),
+  };
+  const interrupted = await repos.tasks.failInterrupted();
+  if (interrupted) logger.warn({ tasks: interrupted }, 'tasks interrupted by the last shutdown marked failed');
+
+  const secretBox = loadSecretBox(config.dataDir, config.secretKey);
+  const sshKey = loadSshKey(config.dataDir, config.sshKeyFile);
+  const bus = new EventBus((err, event) => logger.error({ err, event: event.type }, 'event subscriber failed'));
+
+  let hosts: HostService | undefined;
+  const pool = new SshPool({
+    privateKey: sshKey.privateKey,
+    connectTimeoutMs: config.sshConnectTimeoutMs,
+    execTimeoutMs: config.sshExecTimeoutMs,
+    logger: logger.child({ area: 'ssh' }),
+    onHostKeyPinned: (target, fingerprint) => hosts?.pinIfUnset(target.hostId, fingerprint),
+  });
+  const transports = new TransportFactory(pool, new LocalTransport());
+  const auth = new AuthService(repos.users, repos.tokens, config.jwtSecret ?? secretBox.derive('jwt'), config.jwtTtlSeconds);
+  const users = new UserService(repos.users);
+  const tasks = new TaskService(repos.tasks, bus, logger.child({ area: 'tasks' }));
+  hosts = new HostService(repos.hosts, pool, bus, config.sshUser);
+  const metrics = new MetricsService(repos.hosts, transports, bus, logger.child({ area: 'metrics' }), config.hostOfflineAfter);
+  const hub = new WsHub(bus, auth, logger.child({ area: 'ws' }));
+  const scheduler = new Scheduler(logger.child({ area: 'jobs' }));
+
+  const scheduleHostMetrics = async () => {
+    const rows = (await repos.hosts.list()).filter((h) => h.transport !== 'portainer');
+    rows.forEach((h, i) =>
+      scheduler.add({
+        name: 'host-metrics',
+        target: `host:${h.id}`,
+        intervalSeconds: config.hostMetricsInterval,
+        startDelayMs: staggerDelay(i, rows.length, config.hostMetricsInterval),
+        run: () => metrics.collect(h.id),
+      }),
+    );
+  };
+
+  const c: Container = {
+    config,
+    logger,
+    version: VERSION,
+    startedAt: Date.now(),
+    db,
+    ping: () => pingDatabase(db.kysely),
+    repos,
+    secretBox,
+    sshKey,
+    bus,
+    pool,
+    transports,
+    auth,
+    users,
+    hosts,
+    tasks,
+    metrics,
+    hub,
+    scheduler,
+    lifecycle: { start: [], stop: [] },
+    async start() {
+      if (!config.schedulerEnabled) return;
+      await scheduleHostMetrics();
+      // Hosts added, edited or removed later get their loop (re)made without a restart.
+      bus.on('host_updated', (e) => {
+        const key = `host-metrics:host:${e.host.id}`;
+        if (!scheduler.has(key) && e.host.transport !== 'portainer') {
+          scheduler.add({ name: 'host-metrics', target: `host:${e.host.id}`, intervalSeconds: config.hostMetricsInterval, run: () => metrics.collect(e.host.id) });
+        }
+      });
+      bus.on('host_removed', (e) => scheduler.removeTarget(`host:${e.host_id}`));
+      scheduler.add({ name: 'metrics-retention', intervalSeconds: 3600, run: () => metrics.prune(config.metricsRetentionDays) });
+      for (const fn of c.lifecycle.start) await fn();
+    },
+    async stop() {
+      scheduler.stop();
+      for (const fn of [...c.lifecycle.stop].reverse()) await fn().catch((err) => logger.warn({ err }, 'stop hook failed'));
+      hub.closeAll();
+      await pool.close();
+      await db.close();
+    },
+  };
+  return c;
+}

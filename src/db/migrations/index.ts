@@ -1,0 +1,20 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import * as m001 from './001_foundation.js';
+import * as m002 from './002_docker.js';
+import * as m003 from './003_alerting.js';
+
+/**
+ * The one migration set, for SQLite and PostgreSQL alike. Listed statically (not read from the folder) so the
+ * compiled server and the tests apply exactly the same list, in this order.
+ */
+export const migrations: Record<string, Migration> = {
+  '001_foundation': m001,
+  '002_docker': m002,
+  '003_alerting': m003,
+};
+
+export const migrationProvider: MigrationProvider = {
+  async getMigrations() {
+    return migrations;
+  },
+};

@@ -1,0 +1,32 @@
+import { Type } from '@sinclair/typebox';
+import type { App } from '../types.js';
+
+export default async function healthRoutes(app: App, opts: { version: string; startedAt: number; ping: () => Promise<boolean>; describe: string }) {
+  app.get(
+    '/api/health',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['system'],
+        summary: 'Liveness and database status (no authentication)',
+        response: {
+          200: Type.Object({
+            status: Type.String({ description: 'ok | degraded' }),
+            version: Type.String(),
+            uptime_s: Type.Number(),
+            database: Type.String({ description: 'ok | unreachable' }),
+          }),
+        },
+      },
+    },
+    async () => {
+      const ok = await opts.ping();
+      return {
+        status: ok ? 'ok' : 'degraded',
+        version: opts.version,
+        uptime_s: Math.round((Date.now() - opts.startedAt) / 1000),
+        database: ok ? 'ok' : 'unreachable',
+      };
+    },
+  );
+}

@@ -1,0 +1,117 @@
+import { Type } from '@sinclair/typebox';
+import { invalid } from '../../core/errors.js';
+import type { HostService } from '../../services/host.service.js';
+import { HostMetricsSchema, HostSchema, IdParams, errors } from '../schemas.js';
+import type { App } from '../types.js';
+
+const HostBody = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: 63 }),
+  host: Type.String({ minLength: 1, maxLength: 253 }),
+  port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535, default: 22 })),
+  username: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
+  os_type: Type.Optional(Type.Union([Type.String({ maxLength: 64 }), Type.Null()])),
+  transport: Type.Optional(Type.Union([Type.Literal('ssh'), Type.Literal('local')])),
+});
+
+const ImportResult = Type.Object({
+  created: Type.Integer(),
+  updated: Type.Integer(),
+  skipped: Type.Integer(),
+  hosts: Type.Array(HostSchema),
+});
+
+export default async function hostRoutes(app: App, opts: { hosts: HostService; metricsHistory(hostId: number, hours: number): Promise<unknown[]> }) {
+  const { hosts } = opts;
+  const tags = ['hosts'];
+
+  app.get('/api/hosts', { config: { access: 'viewer' }, schema: { tags, response: { 200: Type.Object({ hosts: Type.Array(HostSchema) }), ...errors(401) } } }, async () => ({
+    hosts: await hosts.list(),
+  }));
+
+  app.post(
+    '/api/hosts',
+    { config: { access: 'admin' }, schema: { tags, body: HostBody, response: { 201: HostSchema, ...errors(401, 403, 409, 422) } } },
+    async (req, reply) => reply.status(201).send(await hosts.create(req.body)),
+  );
+
+  app.get('/api/hosts/:id', { config: { access: 'viewer' }, schema: { tags, params: IdParams, response: { 200: HostSchema, ...errors(401, 404, 422) } } }, async (req) =>
+    hosts.get(req.params.id),
+  );
+
+  app.patch(
+    '/api/hosts/:id',
+    {
+      config: { access: 'admin' },
+      schema: { tags, params: IdParams, body: Type.Partial(HostBody, { minProperties: 1 }), response: { 200: HostSchema, ...errors(401, 403, 404, 409, 422) } },
+    },
+    async (req) => hosts.update(req.params.id, req.body),
+  );
+
+  app.delete(
+    '/api/hosts/:id',
+    { config: { access: 'admin' }, schema: { tags, params: IdParams, response: { 204: Type.Null(), ...errors(401, 403, 404, 422) } } },
+    async (req, reply) => {
+      await hosts.remove(req.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.post(
+    '/api/hosts/:id/check',
+    {
+      config: { access: 'operator' },
+      schema: {
+        tags,
+        summary: 'Connect over SSH, run `uname -a`, pin the host key on first success',
+        params: IdParams,
+        response: {
+          200: Type.Object({ status: Type.String(), host_key_fingerprint: Type.String(), uname: Type.String() }),
+          ...errors(401, 403, 404, 409, 422, 502),
+        },
+      },
+    },
+    async (req) => hosts.check(req.params.id),
+  );
+
+  app.post(
+    '/api/hosts/:id/forget-host-key',
+    { config: { access: 'admin' }, schema: { tags, params: IdParams, response: { 200: HostSchema, ...errors(401, 403, 404, 422) } } },
+    async (req) => hosts.forgetHostKey(req.params.id),
+  );
+
+  app.get(
+    '/api/hosts/:id/metrics',
+    {
+      config: { access: 'viewer' },
+      schema: {
+        tags,
+        summary: 'Metric history (kept 7 days by default)',
+        params: IdParams,
+        querystring: Type.Object({ hours: Type.Integer({ minimum: 1, maximum: 24 * 31, default: 24 }) }),
+        response: { 200: Type.Object({ metrics: Type.Array(HostMetricsSchema) }), ...errors(401, 404, 422) },
+      },
+    },
+    async (req) => {
+      await hosts.row(req.params.id);
+      return { metrics: (await opts.metricsHistory(req.params.id, req.query.hours)) as never[] };
+    },
+  );
+
+  app.post(
+    '/api/hosts/import',
+    {
+      config: { access: 'admin' },
+      schema: {
+        tags,
+        summary: 'Import an Ansible YAML inventory (the YAML itself as text/yaml, or JSON {content})',
+        body: Type.Union([Type.Object({ content: Type.String({ maxLength: 2_000_000 }) }), Type.String({ maxLength: 2_000_000 })]),
+        response: { 200: ImportResult, ...errors(401, 403, 415, 422) },
+      },
+    },
+    async (req) => {
+      const text = typeof req.body === 'string' ? req.body : req.body.content;
+      if (typeof text !== 'string') throw invalid('send the inventory as text/yaml or as JSON {"content": "<yaml>"}');
+      return hosts.importInventory(text);
+    },
+  );
+}

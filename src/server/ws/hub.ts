@@ -1,0 +1,119 @@
+import type { WebSocket } from 'ws';
+import type { EventBus } from '../../core/event-bus.js';
+import type { WsMessage } from '../../core/types.js';
+import type { AuthService, Principal } from '../../services/auth.service.js';
+import { Coalescer } from './coalescer.js';
+
+export interface WsClient {
+  readonly id: number;
+  readonly principal: Principal;
+  send(m: WsMessage): void;
+  /** Called when the client goes away (subscriptions clean up here). */
+  onClose(fn: () => void): void;
+}
+
+/** A handler for one inbound message type (one topic per file, e.g. live logs). */
+export type TopicHandler = (client: WsClient, message: Record<string, unknown>) => void | Promise<void>;
+
+interface Logger {
+  info(o: object, m?: string): void;
+  warn(o: object, m?: string): void;
+  debug(o: object, m?: string): void;
+}
+
+/**
+ * The WebSocket hub: authenticated clients receive every bus event (coalesced per client), and inbound messages are
+ * dispatched to topic handlers by `type`. A client that has not authenticated within 5 s is closed.
+ */
+export class WsHub {
+  private readonly clients = new Set<{ client: WsClient; socket: WebSocket; coalescer: Coalescer }>();
+  private readonly topics = new Map<string, TopicHandler>();
+  private seq = 0;
+
+  constructor(
+    bus: EventBus,
+    private readonly auth: AuthService,
+    private readonly log: Logger,
+    private readonly windowMs = 1000,
+  ) {
+    bus.onAny((event) => {
+      for (const c of this.clients) c.coalescer.push(event);
+    });
+  }
+
+  handle(type: string, handler: TopicHandler): void {
+    if (this.topics.has(type)) throw new Error(`WebSocket topic ${type} registered twice`);
+    this.topics.set(type, handler);
+  }
+
+  get size(): number {
+    return this.clients.size;
+  }
+
+  /** Takes over a freshly upgraded socket; `principal` is set when the token came in the query string. */
+  accept(socket: WebSocket, principal: Principal | null): void {
+    if (principal) {
+      this.attach(socket, principal);
+      return;
+    }
+    const timer = setTimeout(() => socket.close(4401, 'authentication required'), 5000);
+    socket.once('message', async (data) => {
+      clearTimeout(timer);
+      try {
+        const msg = JSON.parse(String(data)) as { type?: string; token?: string };
+        if (msg.type !== 'auth' || typeof msg.token !== 'string') throw new Error('first message must be {type:"auth", token}');
+        this.attach(socket, await this.auth.authenticate(msg.token));
+      } catch (err) {
+        socket.send(JSON.stringify({ type: 'error', error: 'unauthorized', message: (err as Error).message }));
+        socket.close(4401, 'authentication failed');
+      }
+    });
+  }
+
+  private attach(socket: WebSocket, principal: Principal): void {
+    const closers: (() => void)[] = [];
+    const client: WsClient = {
+      id: ++this.seq,
+      principal,
+      send: (m) => {
+        if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(m));
+      },
+      onClose: (fn) => closers.push(fn),
+    };
+    const entry = { client, socket, coalescer: new Coalescer(client.send, this.windowMs) };
+    this.clients.add(entry);
+    client.send({ type: 'hello', user: { id: principal.id, username: principal.username, role: principal.role } });
+
+    socket.on('message', async (data) => {
+      let msg: Record<string, unknown>;
+      try {
+        msg = JSON.parse(String(data));
+      } catch {
+        return client.send({ type: 'error', error: 'bad_message', message: 'messages must be JSON objects' });
+      }
+      const handler = typeof msg.type === 'string' ? this.topics.get(msg.type) : undefined;
+      if (!handler) return client.send({ type: 'error', error: 'unknown_type', message: `unknown message type ${String(msg.type)}` });
+      try {
+        await handler(client, msg);
+      } catch (err) {
+        const e = err as { code?: string; message?: string };
+        client.send({ type: 'error', error: e.code ?? 'failed', message: e.message ?? String(err) });
+      }
+    });
+    socket.on('close', () => {
+      this.clients.delete(entry);
+      entry.coalescer.close();
+      for (const fn of closers) {
+        try {
+          fn();
+        } catch (err) {
+          this.log.warn({ err }, 'ws close handler failed');
+        }
+      }
+    });
+  }
+
+  closeAll(): void {
+    for (const c of this.clients) c.socket.close(1001, 'server shutting down');
+  }
+}
