@@ -1,0 +1,28 @@
+/** Docker section: the host grid, or one host's detail view (#/docker/<id>/<tab>). */
+import { useState } from 'preact/hooks';
+import { lazy } from '../../components/Lazy';
+import { useServices } from '../../context';
+import { HostGrid } from './HostCard';
+
+const HostDetail = lazy(() => import('./HostDetail').then((m) => m.HostDetail));
+
+export function DockerSection({ parts }: { parts: string[] }) {
+  const { docker, i18n } = useServices();
+  const [filter, setFilter] = useState<'all' | 'enabled'>('all');
+  const id = Number(parts[0]);
+  if (parts[0] && Number.isInteger(id)) return <HostDetail hostId={id} tab={parts[1] ?? 'containers'} />;
+  const hosts = docker.hosts.value.filter((h) => filter === 'all' || h.docker_enabled);
+  return (
+    <section aria-labelledby="docker-title" class="flex flex-col gap-4">
+      <div class="flex flex-wrap items-center gap-2">
+        <h1 id="docker-title" class="mr-auto text-xl font-semibold">{i18n.t('nav.docker')}</h1>
+        <label class="text-sm" for="docker-filter">{i18n.t('docker.show')}</label>
+        <select id="docker-filter" class="input !w-auto" value={filter} onChange={(e) => setFilter((e.currentTarget as HTMLSelectElement).value as 'all' | 'enabled')}>
+          <option value="all">{i18n.t('docker.allHosts')}</option>
+          <option value="enabled">{i18n.t('docker.enabledHosts')}</option>
+        </select>
+      </div>
+      {docker.loaded.value ? <HostGrid hosts={hosts} /> : <p class="text-sm text-muted">{i18n.t('common.loading')}</p>}
+    </section>
+  );
+}

@@ -1,0 +1,50 @@
+/** Alerts that are not closed (open or acknowledged), for the navigation badge, the dashboard and host cards. */
+import { computed, signal } from '@preact/signals';
+import type { Alert } from '../../../src/core/types';
+import type { Api } from '../api/api';
+import type { WsClient } from '../api/ws';
+import { removeWhere, upsert } from './collection';
+
+export class AlertStore {
+  readonly active = signal<Alert[]>([]);
+  readonly loaded = signal(false);
+  /** Bumped on every alert message so closed/all lists on screen know to refresh. */
+  readonly version = signal(0);
+  readonly openCount = computed(() => this.active.value.filter((a) => a.state === 'open').length);
+
+  constructor(private readonly api: Api) {}
+
+  bind(ws: WsClient): () => void {
+    const put = (a: Alert) => {
+      if (a.state === 'closed') removeWhere(this.active, (x) => x.id === a.id);
+      else upsert(this.active, a, (x) => x.id, true);
+      this.version.value++;
+    };
+    const offs = [
+      ws.on('docker_alert_opened', (m) => put(m.alert)),
+      ws.on('docker_alert_closed', (m) => put({ ...m.alert, state: 'closed' })),
+      ws.on('docker_alert_acknowledged', (m) => put(m.alert)),
+      ws.on('hello', () => {
+        if (this.loaded.value) void this.load().catch(() => undefined);
+      }),
+    ];
+    return () => offs.forEach((off) => off());
+  }
+
+  async load(): Promise<void> {
+    // `open` includes acknowledged alerts (issue 4).
+    this.active.value = (await this.api.alerts({ state: 'open' })).alerts;
+    this.loaded.value = true;
+  }
+
+  async ack(id: number, comment?: string): Promise<void> {
+    const res = await this.api.ackAlert(id, comment);
+    const alert = res && 'alert' in res ? res.alert : (res as Alert | undefined);
+    if (alert && typeof alert === 'object' && 'id' in alert) upsert(this.active, alert, (x) => x.id);
+    else {
+      const cur = this.active.value.find((a) => a.id === id);
+      if (cur) upsert(this.active, { ...cur, state: 'acknowledged', ack_comment: comment ?? null }, (x) => x.id);
+    }
+    this.version.value++;
+  }
+}

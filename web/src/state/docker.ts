@@ -1,0 +1,62 @@
+/** Docker hosts and their containers, loaded from the API and kept live by WebSocket messages. */
+import { signal, type Signal } from '@preact/signals';
+import type { DockerContainer, DockerHostSummary } from '../../../src/core/types';
+import type { Api } from '../api/api';
+import type { WsClient } from '../api/ws';
+import { removeWhere, upsert } from './collection';
+
+export class DockerStore {
+  readonly hosts = signal<DockerHostSummary[]>([]);
+  readonly loaded = signal(false);
+  private containers = new Map<number, Signal<DockerContainer[]>>();
+  private containersLoaded = new Set<number>();
+
+  constructor(private readonly api: Api) {}
+
+  bind(ws: WsClient): () => void {
+    const offs = [
+      ws.on('docker_host_updated', (m) => this.applyHost(m.host)),
+      ws.on('docker_container_updated', (m) => {
+        if (this.containersLoaded.has(m.host_id)) upsert(this.containersFor(m.host_id), m.container, (c) => c.container_id);
+      }),
+      ws.on('docker_container_removed', (m) => {
+        const list = this.containers.get(m.host_id);
+        if (list) removeWhere(list, (c) => c.container_id === m.container_id || c.name === m.container_id);
+      }),
+      ws.on('host_removed', (m) => removeWhere(this.hosts, (h) => h.id === m.host_id)),
+      // Reconnected after an outage: what changed meanwhile was not pushed, so fetch it again.
+      ws.on('hello', () => {
+        if (this.loaded.value) void this.load().catch(() => undefined);
+        for (const id of this.containersLoaded) void this.loadContainers(id).catch(() => undefined);
+      }),
+    ];
+    return () => offs.forEach((off) => off());
+  }
+
+  async load(): Promise<void> {
+    const res = await this.api.dockerHosts();
+    this.hosts.value = res.hosts;
+    this.loaded.value = true;
+  }
+
+  applyHost(host: DockerHostSummary): void {
+    upsert(this.hosts, host, (h) => h.id);
+  }
+
+  containersFor(hostId: number): Signal<DockerContainer[]> {
+    let s = this.containers.get(hostId);
+    if (!s) this.containers.set(hostId, (s = signal<DockerContainer[]>([])));
+    return s;
+  }
+
+  async loadContainers(hostId: number): Promise<void> {
+    const res = await this.api.containers(hostId);
+    this.containersFor(hostId).value = res.containers;
+    this.containersLoaded.add(hostId);
+  }
+
+  /** After an action, show the container as the server returned it without waiting for the push. */
+  applyContainer(hostId: number, container: DockerContainer | null | undefined): void {
+    if (container) upsert(this.containersFor(hostId), container, (c) => c.container_id);
+  }
+}
