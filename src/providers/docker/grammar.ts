@@ -92,7 +92,11 @@ export function composeService(value: unknown, field = 'service'): string {
 /** An image reference (`nginx:1.25`, `ghcr.io/o/app@sha256:...`) or an image id (`sha256:...`). */
 export function imageRef(value: unknown, field = 'image'): string {
   const s = text(field, value, 512);
-  if (!IMAGE_ID_RE.test(s) && !IMAGE_REF_RE.test(s)) throw new DockerInputError(field, 'is not an image reference');
+  if (IMAGE_ID_RE.test(s)) return s;
+  if (!IMAGE_REF_RE.test(s)) throw new DockerInputError(field, 'is not an image reference');
+  // distribution/reference: the repository name (without tag and digest) is at most 255 characters.
+  const name = s.replace(/@.*$/, '').replace(/:[^/:]*$/, '');
+  if (name.length > 255) throw new DockerInputError(field, 'repository name must be at most 255 characters');
   return s;
 }
 

@@ -160,7 +160,9 @@ function parseImages(
       [...images.values()].find((i) => i.repo_tags.includes(c.image) || i.repo_tags.includes(`${c.image}:latest`));
     if (img) img.containers += 1;
   }
-  return [...images.values()].sort((a, b) => (a.repo_tags[0] ?? '~').localeCompare(b.repo_tags[0] ?? '~'));
+  // Tagged images by first tag, untagged ones (dangling) after them by id.
+  const key = (i: ParsedImage) => (i.repo_tags.length > 0 ? `0${i.repo_tags[0]}` : `1${i.image_id}`);
+  return [...images.values()].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
 
 function parseVolumes(inspects: Record<string, unknown>[], lines: Record<string, unknown>[]): ParsedVolume[] {
