@@ -83,6 +83,7 @@ export function execOn(conn: SshConnection, command: string, opts: RunOptions, l
         }
         phase = 'running';
         const collect = (into: Buffer[]) => (chunk: Buffer) => {
+          if (settled) return;
           bytes += chunk.length;
           if (bytes > opts.maxOutputBytes) {
             finish(new SshOutputLimitError(conn.ctx, opts.maxOutputBytes), channel);

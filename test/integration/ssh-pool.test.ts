@@ -408,4 +408,24 @@ describe('SSH pool against broken hosts (private lab)', () => {
     }
     expect((await pool.exec(t, 'echo hi')).stdout).toBe('hi\n');
   });
+
+  it('keepalive notices a dead peer under an idle stream: the stream closes with an error, the connection is dropped', async () => {
+    const host = lab.hosts[2];
+    const pool = newPool({ keepaliveIntervalMs: 300, connectTimeoutMs: 1_500 });
+    const t = targetOf(host, 206);
+    const closed = new Promise<[number | null, Error | undefined]>((resolve) => {
+      void pool.stream(t, 'sleep 600', { onClose: (code, err) => resolve([code, err]) });
+    });
+    expect(await waitFor(() => pool.stats().channels === 1, 5_000)).toBe(true);
+    await host.hang();
+    try {
+      const [code, err] = await closed;
+      expect(code).toBeNull();
+      expect(err).toMatchObject({ code: 'ssh_channel_failed' });
+      expect(err?.message).toMatch(/lost.*keepalive/i);
+      expect(pool.stats()).toEqual({ connections: 0, channels: 0 });
+    } finally {
+      await host.unhang();
+    }
+  });
 });
