@@ -201,7 +201,7 @@ export type WsMessage =
   | { type: 'task_updated'; task: Task }
   | { type: 'docker_host_updated'; host: DockerHostSummary }
   | { type: 'docker_container_updated'; host_id: number; container: DockerContainer }
-  | { type: 'docker_container_removed'; host_id: number; container_id: string }
+  | { type: 'docker_container_removed'; host_id: number; container_id: string; name: string; labels: Record<string, string> }
   | { type: 'docker_alert_opened'; alert: Alert }
   | { type: 'docker_alert_closed'; alert: Alert }
   | { type: 'docker_alert_acknowledged'; alert: Alert }
