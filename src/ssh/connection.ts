@@ -1,13 +1,12 @@
 import { Client, type ClientChannel, type ConnectConfig } from 'ssh2';
 import { ChannelGate } from './channel-gate.js';
+import { classifyConnectError, connectStage, where, type Ssh2ConnectError } from './connect-errors.js';
 import {
-  SshAuthError,
   SshChannelError,
   SshConnectError,
   SshError,
   SshHostKeyMismatchError,
   SshTimeoutError,
-  type SshConnectFailure,
   type SshErrorContext,
 } from './errors.js';
 import { normalizeFingerprint, sshFingerprint } from './fingerprint.js';
@@ -308,37 +307,16 @@ export class SshConnection {
   }
 
   private where(): string {
-    return `${this.target.username}@${this.target.host}:${this.target.port}`;
+    return where(this.target);
   }
 
   private connectStage(): string {
-    if (this.fp === null) return 'no SSH key exchange completed: host unreachable, filtered, or not answering';
-    return 'key exchange done, authentication did not finish';
+    return connectStage(this.fp !== null);
   }
 
-  private mapConnectError(err: Error & { level?: string; code?: string }): SshError {
+  private mapConnectError(err: Ssh2ConnectError): SshError {
     if (this.mismatch) return this.mismatch;
-    const where = this.where();
-    if (err.level === 'client-authentication') return new SshAuthError(this.ctx, this.target.username, err);
-    if (err.level === 'client-timeout') {
-      return new SshTimeoutError(this.ctx, 'connect', this.cfg.connectTimeoutMs, this.connectStage(), err);
-    }
-    const byCode: Record<string, [SshConnectFailure, string]> = {
-      ECONNREFUSED: ['refused', `connection refused by ${where} (is sshd running on that port?)`],
-      ENOTFOUND: ['dns', `cannot resolve host name ${this.target.host}`],
-      EAI_AGAIN: ['dns', `DNS lookup of ${this.target.host} failed (temporary)`],
-      EHOSTUNREACH: ['unreachable', `host ${this.target.host} is unreachable`],
-      ENETUNREACH: ['unreachable', `network unreachable for ${this.target.host}`],
-      ETIMEDOUT: ['unreachable', `TCP connect to ${where} timed out`],
-      ECONNRESET: ['reset', `connection reset by ${where}`],
-    };
-    const known = err.code ? byCode[err.code] : undefined;
-    if (known) return new SshConnectError(this.ctx, known[0], `SSH connect failed: ${known[1]}`, err);
-    if (err.level === 'client-dns') return new SshConnectError(this.ctx, 'dns', `SSH connect failed: ${err.message}`, err);
-    if (err.level === 'handshake' || err.level === 'protocol') {
-      return new SshConnectError(this.ctx, 'handshake', `SSH handshake with ${where} failed: ${err.message}`, err);
-    }
-    return new SshConnectError(this.ctx, 'other', `SSH connect to ${where} failed: ${err.message}`, err);
+    return classifyConnectError(err, { target: this.target, connectTimeoutMs: this.cfg.connectTimeoutMs, keyExchanged: this.fp !== null });
   }
 }
 
