@@ -38,12 +38,17 @@ function normalizeHealth(v: unknown): ContainerHealth {
   return v === 'healthy' || v === 'unhealthy' || v === 'starting' ? v : 'none';
 }
 
+// Code-point order, not localeCompare: the order must not depend on the server's locale (diffs compare it).
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 function sortPorts(ports: PortMapping[]): PortMapping[] {
   return ports.sort(
     (a, b) =>
       a.private_port - b.private_port ||
-      a.type.localeCompare(b.type) ||
-      (a.ip ?? '').localeCompare(b.ip ?? '') ||
+      cmp(a.type, b.type) ||
+      cmp(a.ip ?? '', b.ip ?? '') ||
       (a.public_port ?? 0) - (b.public_port ?? 0),
   );
 }
@@ -250,5 +255,5 @@ export function mergeContainers(psLines: ParsedContainer[], inspects: Record<str
     const merged = containerFromInspect(raw, byId.get(id));
     if (merged) byId.set(id, merged);
   }
-  return [...byId.values()].sort((a, b) => a.name.localeCompare(b.name));
+  return [...byId.values()].sort((a, b) => cmp(a.name, b.name));
 }

@@ -189,7 +189,7 @@ function parseVolumes(inspects: Record<string, unknown>[], lines: Record<string,
       labels: parseLabelString(l.Labels),
     });
   }
-  return [...volumes.values()].sort((a, b) => a.name.localeCompare(b.name));
+  return [...volumes.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 function parseNetworks(inspects: Record<string, unknown>[], lines: Record<string, unknown>[]): ParsedNetwork[] {
@@ -225,7 +225,7 @@ function parseNetworks(inspects: Record<string, unknown>[], lines: Record<string
       containers: [],
     });
   }
-  return [...networks.values()].sort((a, b) => a.name.localeCompare(b.name));
+  return [...networks.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 /** `docker container inspect` output (a JSON array, or one object per line) -> raw objects. */
