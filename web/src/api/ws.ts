@@ -112,6 +112,7 @@ export class WsClient {
 
   private routeLogs(msg: Extract<WsMessage, { type: 'logs' }>): void {
     let sub = this.subs.get(msg.subscription);
+    if (sub) sub.serverId = sub.id; // the server uses our ids: no guessing needed
     if (!sub) sub = [...this.subs.values()].find((s) => s.serverId === msg.subscription);
     if (!sub) {
       // The server named the subscription itself: bind it to the oldest one still unnamed.

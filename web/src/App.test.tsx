@@ -1,0 +1,155 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { $, $$, choose, click, mount, pushWs, resetBrowser, restore, startServer, teardown, type as typeIn, waitFor, type Mounted } from './test/harness';
+import { FakeSocket } from './test/fake-socket';
+import { alert, container, dockerHost } from './test/fixtures';
+import type { ContractServer } from './test/contract-server';
+import { detectLang } from './i18n';
+
+async function submitLogin(root: ParentNode, username: string, password: string) {
+  await typeIn($(root, '#login-username') as HTMLInputElement, username);
+  await typeIn($(root, '#login-password') as HTMLInputElement, password);
+  const form = $(root, '[data-testid=login-form]') as HTMLFormElement;
+  await click($(form, '[data-testid=login-submit]')!);
+}
+
+describe('login', () => {
+  let server: ContractServer;
+  let m: Mounted;
+  beforeEach(async () => {
+    resetBrowser();
+    server = await startServer((s) => {
+      s.dockerHosts = [dockerHost(1, { name: 'nas' })];
+      s.containers.set(1, [container(1, 'web', 'running')]);
+    });
+  });
+  afterEach(async () => {
+    await teardown(m, server);
+  });
+
+  it('shows the server message on a 401, then lets the right password in', async () => {
+    m = mount(server);
+    await restore(m);
+    await submitLogin(m.root, 'admin', 'wrong');
+    const err = await waitFor(() => $(m.root, '[data-testid=login-error]'));
+    expect(err.textContent).toBe('Invalid username or password');
+    expect(err.getAttribute('role')).toBe('alert');
+    expect($(m.root, '[data-testid=nav-dashboard]')).toBeNull();
+    await submitLogin(m.root, 'admin', 'admin-pass');
+    await waitFor(() => $(m.root, '[data-testid=nav-dashboard]'));
+    expect($(m.root, '[data-testid=current-user]')!.textContent).toContain('admin');
+    // The token is kept for this browser session only (not "remember me").
+    expect(window.sessionStorage.getItem('homelab.token')).toMatch(/^tok-/);
+    expect(window.localStorage.getItem('homelab.token')).toBeNull();
+    // And every API call carries it.
+    await waitFor(() => server.requests.some((r) => r.url === '/api/docker/hosts'));
+    expect(server.requests.find((r) => r.method === 'GET' && r.url === '/api/docker/hosts')!.auth).toMatch(/^Bearer tok-/);
+  });
+
+  it('an expired token brings the login back over the current screen, and re-login resumes there', async () => {
+    window.location.hash = '#/docker/1/containers';
+    m = mount(server, undefined, { loginAs: 'op' });
+    await restore(m);
+    await waitFor(() => $(m.root, '[data-testid=container-row][data-name=web]'));
+    await typeIn($(m.root, '[data-testid=container-filter]') as HTMLInputElement, 'we');
+    // The session expires on the server.
+    server.revoked.add(window.sessionStorage.getItem('homelab.token')!);
+    await click($(m.root, '[data-action=stop]')!);
+    const dialog = await waitFor(() => $(m.root, '[data-testid=relogin-dialog]'));
+    // The screen behind is still there, with what the user typed.
+    expect(($(m.root, '[data-testid=container-filter]') as HTMLInputElement).value).toBe('we');
+    expect(($(dialog, '#login-username') as HTMLInputElement).value).toBe('op');
+    await submitLogin(dialog, 'op', 'op-pass');
+    // The stop that hit the 401 is retried with the new token and done.
+    await waitFor(() => $(m.root, '[data-testid=container-row][data-name=web]')!.dataset.state === 'exited');
+    expect($(m.root, '[data-testid=relogin-dialog]')).toBeNull();
+    expect(window.location.hash).toBe('#/docker/1/containers');
+  });
+
+  it('logs out', async () => {
+    m = mount(server, undefined, { loginAs: 'viewer' });
+    await restore(m);
+    await click(await waitFor(() => $(m.root, '[data-testid=logout]')));
+    await waitFor(() => $(m.root, '[data-testid=login-form]'));
+    expect(window.sessionStorage.getItem('homelab.token')).toBeNull();
+  });
+});
+
+describe('shell', () => {
+  let server: ContractServer;
+  let m: Mounted;
+  beforeEach(async () => {
+    resetBrowser();
+    server = await startServer((s) => {
+      s.dockerHosts = [dockerHost(1, { name: 'nas' })];
+      s.alerts = [alert(1)];
+    });
+  });
+  afterEach(async () => {
+    await teardown(m, server);
+  });
+
+  it('hides admin-only navigation from operators and viewers', async () => {
+    m = mount(server, undefined, { loginAs: 'op' });
+    await restore(m);
+    await waitFor(() => $(m.root, '[data-testid=nav-dashboard]'));
+    expect($$(m.root, 'nav [data-testid^=nav-]').map((a) => a.dataset.testid)).toEqual(['nav-dashboard', 'nav-hosts', 'nav-docker', 'nav-alerts', 'nav-activity']);
+    await teardown(m, undefined);
+    resetBrowser();
+    m = mount(server, undefined, { loginAs: 'admin' });
+    await restore(m);
+    await waitFor(() => $(m.root, '[data-testid=nav-settings]'));
+  });
+
+  it('switches language, and remembers it', async () => {
+    m = mount(server, undefined, { loginAs: 'viewer' });
+    await restore(m);
+    const nav = await waitFor(() => $(m.root, '[data-testid=nav-hosts]'));
+    expect(nav.textContent).toBe('Hosts');
+    await choose($(m.root, '[data-testid=lang-select]') as HTMLSelectElement, 'fr');
+    expect($(m.root, '[data-testid=nav-hosts]')!.textContent).toBe('Hôtes');
+    expect($(m.root, '[data-testid=nav-dashboard]')!.textContent).toBe('Tableau de bord');
+    expect(document.documentElement.lang).toBe('fr');
+    expect(window.localStorage.getItem('homelab.lang')).toBe('fr');
+    expect(detectLang(null, ['fr-FR', 'en-US'])).toBe('fr');
+    expect(detectLang(null, ['de-DE'])).toBe('en');
+    expect(detectLang('en', ['fr-FR'])).toBe('en');
+  });
+
+  it('switches theme and remembers it', async () => {
+    m = mount(server, undefined, { loginAs: 'viewer' });
+    await restore(m);
+    const before = document.documentElement.classList.contains('dark');
+    await click(await waitFor(() => $(m.root, '[data-testid=theme-toggle]')));
+    expect(document.documentElement.classList.contains('dark')).toBe(!before);
+    expect(window.localStorage.getItem('homelab.theme')).toBe(before ? 'light' : 'dark');
+  });
+
+  it('says when live updates are offline, and reconnects by itself', async () => {
+    m = mount(server, undefined, { loginAs: 'viewer' });
+    await restore(m);
+    await waitFor(() => FakeSocket.all.length === 1);
+    FakeSocket.latest().open();
+    const status = () => $(m.root, '[data-testid=ws-status]')!;
+    await waitFor(() => status().dataset.status === 'online');
+    expect(FakeSocket.latest().url).toMatch(/\/ws\?token=tok-/);
+    FakeSocket.latest().drop();
+    await waitFor(() => status().dataset.status === 'offline');
+    expect(status().textContent).toContain('Offline');
+    await waitFor(() => FakeSocket.all.length === 2, 4000);
+    FakeSocket.latest().open();
+    await waitFor(() => status().dataset.status === 'online');
+  });
+
+  it('keeps the alerts badge live', async () => {
+    m = mount(server, undefined, { loginAs: 'viewer' });
+    await restore(m);
+    const badge = await waitFor(() => $(m.root, '[data-testid=alerts-badge]'));
+    expect(badge.textContent).toBe('1');
+    FakeSocket.latest().open();
+    await pushWs({ type: 'docker_alert_opened', alert: alert(2, { container_name: 'db' }) });
+    await waitFor(() => $(m.root, '[data-testid=alerts-badge]')!.textContent === '2');
+    await pushWs({ type: 'docker_alert_closed', alert: alert(1, { state: 'closed' }) });
+    await pushWs({ type: 'docker_alert_acknowledged', alert: alert(2, { state: 'acknowledged' }) });
+    await waitFor(() => $(m.root, '[data-testid=alerts-badge]') === null);
+  });
+});

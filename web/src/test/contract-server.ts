@@ -1,0 +1,127 @@
+/**
+ * A real HTTP server on 127.0.0.1 that answers the dashboard API contract (issues 2–4, src/core/types.ts)
+ * from in-memory state, so component tests exercise the UI's real HTTP client end to end. It is not the
+ * product's server (that one is tested by the integration and E2E suites); it follows the same shapes,
+ * error format ({error, message}) and auth rules (Bearer token, 401, roles).
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Alert, DockerContainer, DockerHostSummary, Host, LogLine, Role, Task } from '../../../src/core/types';
+
+interface Account { id: number; username: string; password: string; role: Role }
+
+export class ContractServer {
+  accounts: Account[] = [
+    { id: 1, username: 'admin', password: 'admin-pass', role: 'admin' },
+    { id: 2, username: 'op', password: 'op-pass', role: 'operator' },
+    { id: 3, username: 'viewer', password: 'viewer-pass', role: 'viewer' },
+  ];
+  hosts: Host[] = [];
+  dockerHosts: DockerHostSummary[] = [];
+  containers = new Map<number, DockerContainer[]>();
+  logs = new Map<string, LogLine[]>();
+  alerts: Alert[] = [];
+  tasks: Task[] = [];
+  /** Tokens the server no longer accepts (an expired session). */
+  revoked = new Set<string>();
+  requests: { method: string; url: string; body: unknown; auth: string | undefined }[] = [];
+  private server: http.Server | null = null;
+  private tokenSeq = 0;
+  private tokens = new Map<string, Account>();
+  url = '';
+
+  async start(): Promise<string> {
+    this.server = http.createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this.url;
+  }
+
+  async stop(): Promise<void> {
+    if (!this.server) return;
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+    this.server = null;
+  }
+
+  /** A valid token for a user, as if they had logged in. */
+  tokenFor(username: string): string {
+    const acc = this.accounts.find((a) => a.username === username)!;
+    const token = `tok-${++this.tokenSeq}-${acc.username}`;
+    this.tokens.set(token, acc);
+    return token;
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const raw = Buffer.concat(chunks).toString('utf8');
+    const body = raw ? JSON.parse(raw) : undefined;
+    const url = new URL(req.url ?? '/', 'http://x');
+    const method = req.method ?? 'GET';
+    this.requests.push({ method, url: url.pathname + url.search, body, auth: req.headers.authorization });
+    const send = (status: number, data: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json', 'access-control-allow-origin': '*' });
+      res.end(JSON.stringify(data));
+    };
+    if (method === 'OPTIONS') {
+      res.writeHead(204, { 'access-control-allow-origin': '*', 'access-control-allow-headers': 'authorization, content-type', 'access-control-allow-methods': 'GET, POST, PATCH, DELETE' });
+      return void res.end();
+    }
+    const p = url.pathname;
+    if (method === 'POST' && p === '/api/auth/login') {
+      const acc = this.accounts.find((a) => a.username === body?.username && a.password === body?.password);
+      if (!acc) return send(401, { error: 'invalid_credentials', message: 'Invalid username or password' });
+      return send(200, { access_token: this.tokenFor(acc.username), token_type: 'bearer', expires_in: 3600 });
+    }
+    const token = (req.headers.authorization ?? '').replace(/^Bearer /, '');
+    const acc = this.tokens.get(token);
+    if (!acc || this.revoked.has(token)) return send(401, { error: 'unauthorized', message: 'Missing, invalid or expired token' });
+    const need = (role: Role) => {
+      const rank = { viewer: 0, operator: 1, admin: 2 };
+      if (rank[acc.role] < rank[role]) {
+        send(403, { error: 'forbidden', message: `This needs the ${role} role` });
+        return false;
+      }
+      return true;
+    };
+
+    let m: RegExpMatchArray | null;
+    if (p === '/api/auth/me') return send(200, { id: acc.id, username: acc.username, role: acc.role });
+    if (p === '/api/hosts' && method === 'GET') return send(200, { hosts: this.hosts });
+    if (p === '/api/docker/hosts') return send(200, { hosts: this.dockerHosts });
+    if (p === '/api/alerts' || p === '/api/docker/alerts') {
+      const st = url.searchParams.get('state') ?? 'open';
+      const list = this.alerts.filter((a) => st === 'all' || (st === 'open' ? a.state !== 'closed' : a.state === st));
+      return send(200, { alerts: list });
+    }
+    if (p === '/api/tasks') return send(200, { tasks: this.tasks });
+    if ((m = p.match(/^\/api\/docker\/hosts\/(\d+)\/containers$/))) return send(200, { containers: this.containers.get(Number(m[1])) ?? [] });
+    if ((m = p.match(/^\/api\/docker\/hosts\/(\d+)\/(images|volumes|networks|events|stats)$/))) return send(200, { [m[2]]: [] });
+    if ((m = p.match(/^\/api\/docker\/containers\/(\d+)\/([^/]+)\/logs$/))) {
+      const lines = this.logs.get(decodeURIComponent(m[2])) ?? [];
+      return send(200, { lines: lines.slice(-Number(url.searchParams.get('tail') ?? 200)) });
+    }
+    if ((m = p.match(/^\/api\/docker\/containers\/(\d+)\/([^/]+)\/(start|stop|restart|pause|unpause|kill|remove|redeploy)$/)) && method === 'POST') {
+      const action = m[3];
+      if (!need(action === 'remove' ? 'admin' : 'operator')) return;
+      const list = this.containers.get(Number(m[1])) ?? [];
+      const c = list.find((x) => x.container_id === decodeURIComponent(m![2]) || x.name === decodeURIComponent(m![2]));
+      if (!c) return send(404, { error: 'not_found', message: 'No such container' });
+      if (action === 'redeploy' && !c.compose_project) return send(409, { error: 'not_compose', message: `${c.name} is not part of a compose project: nothing to redeploy` });
+      const next: Record<string, string> = { start: 'running', stop: 'exited', restart: 'running', pause: 'paused', unpause: 'running', kill: 'exited', redeploy: 'running' };
+      const updated = action === 'remove' ? null : { ...c, state: next[action] };
+      this.containers.set(Number(m[1]), updated ? list.map((x) => (x === c ? updated : x)) : list.filter((x) => x !== c));
+      return send(200, { success: true, task_id: 99, container: updated });
+    }
+    if ((m = p.match(/^\/api\/docker\/alerts\/(\d+)\/ack$/)) && method === 'POST') {
+      if (!need('operator')) return;
+      const a = this.alerts.find((x) => x.id === Number(m![1]));
+      if (!a) return send(404, { error: 'not_found', message: 'No such alert' });
+      Object.assign(a, { state: 'acknowledged', acknowledged_by: acc.username, acknowledged_at: new Date().toISOString(), ack_comment: body?.comment ?? null });
+      return send(200, a);
+    }
+    if (p === '/api/silences') return send(200, { silences: [] });
+    return send(404, { error: 'not_found', message: `no route ${method} ${p}` });
+  }
+}

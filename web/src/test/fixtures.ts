@@ -1,0 +1,48 @@
+/** Objects shaped exactly like the API's (src/core/types.ts), for the contract server used by component tests. */
+import type { Alert, DockerContainer, DockerHostSummary, Host, Task } from '../../../src/core/types';
+
+const NOW = '2026-01-10T10:00:00.000Z';
+
+export function dockerHost(id: number, over: Partial<DockerHostSummary> = {}): DockerHostSummary {
+  return {
+    id, name: `host${id}`, host: `127.0.10.${id}`, transport: 'ssh', status: 'online', docker_enabled: true,
+    docker_status: 'online', docker_status_reason: null, docker_version: '28.5.1', docker_last_collect_at: NOW,
+    containers_running: 2, containers_total: 3, open_alerts: 0, ...over,
+  };
+}
+
+export function host(id: number, over: Partial<Host> = {}): Host {
+  return {
+    id, name: `host${id}`, host: `127.0.10.${id}`, port: 22, username: 'automation', os_type: 'debian', transport: 'ssh',
+    status: 'online', status_reason: null, last_seen_at: NOW, ssh_host_key: 'SHA256:abc', groups: ['docker'],
+    docker_enabled: true, docker_version: '28.5.1', docker_status: 'online', docker_status_reason: null,
+    docker_last_collect_at: NOW, created_at: NOW, updated_at: NOW, metrics: null, ...over,
+  };
+}
+
+let seq = 0;
+export function container(hostId: number, name: string, state: string, over: Partial<DockerContainer> = {}): DockerContainer {
+  seq++;
+  return {
+    id: seq, host_id: hostId, container_id: `${name}`.padEnd(12, '0') + seq.toString(16).padStart(52, '0'), name,
+    image: 'busybox:latest', state, status: state === 'running' ? 'Up 2 hours' : 'Exited (0) 5 minutes ago', health: 'none',
+    created_at: NOW, started_at: NOW, finished_at: null, exit_code: null, oom_killed: false, restart_count: 0,
+    command: 'sleep infinity', ports: [], labels: {}, compose_project: null, compose_service: null, ip_address: '172.17.0.2',
+    mac_address: null, gateway: null, networks: ['bridge'], stale: false, last_update_at: NOW, ...over,
+  };
+}
+
+export function alert(id: number, over: Partial<Alert> = {}): Alert {
+  return {
+    id, source: 'docker', host_id: 1, host_name: 'host1', target: `docker:1:web:down`, container_name: 'web', rule: 'container_down',
+    severity: 'error', state: 'open', message: 'Container web is exited, expected running', occurrences: 1, opened_at: NOW,
+    closed_at: null, last_notified_at: null, acknowledged_by: null, acknowledged_at: null, ack_comment: null, ...over,
+  };
+}
+
+export function task(id: number, over: Partial<Task> = {}): Task {
+  return {
+    id, action: 'docker.container.stop', status: 'success', host_id: 1, target: 'web', requested_by: 'admin', output: 'web',
+    error: null, created_at: NOW, started_at: NOW, finished_at: NOW, duration_ms: 420, ...over,
+  };
+}
