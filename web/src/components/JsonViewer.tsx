@@ -26,6 +26,20 @@ export function matchingPaths(value: Json, query: string): Set<string> {
   return out;
 }
 
+/** How many keys or values match themselves (not counting the parents opened to show them). */
+export function countHits(value: Json, query: string): number {
+  const q = query.toLowerCase();
+  if (!q) return 0;
+  let n = 0;
+  const walk = (v: Json, key: string | null) => {
+    if (key !== null && key.toLowerCase().includes(q)) n++;
+    if (v !== null && typeof v === 'object') for (const [k, child] of Object.entries(v)) walk(child as Json, Array.isArray(v) ? null : k);
+    else if (String(v).toLowerCase().includes(q)) n++;
+  };
+  walk(value, null);
+  return n;
+}
+
 function Node(p: { name: string | null; value: Json; path: string[]; depth: number; hits: Set<string>; query: string }) {
   const { i18n } = useServices();
   const key = p.path.join('/');
@@ -104,7 +118,7 @@ export function JsonViewer({ value }: { value: unknown }) {
           <Icon name="copy" size={16} /> {i18n.t('common.copy')}
         </button>
       </div>
-      {query && <p class="text-xs text-muted">{i18n.t('json.matches', { n: Math.max(0, hits.size - 1) })}</p>}
+      {query && <p class="text-xs text-muted" data-testid="json-matches">{i18n.t('json.matches', { n: countHits(value as Json, query) })}</p>}
       <div role="tree" aria-label="JSON" class="mono min-h-0 flex-1 overflow-auto rounded-md border border-border bg-panel-2 p-2 text-xs">
         <Node name={null} value={value as Json} path={[]} depth={0} hits={hits} query={query} />
       </div>
