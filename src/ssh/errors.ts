@@ -96,18 +96,9 @@ export class SshBackoffError extends SshError {
   }
 }
 
-/**
- * A channel could not be opened, or the connection dropped while it was in use. `commandSent` is false when the
- * command certainly never reached the host (so running it again is safe).
- */
+/** A channel could not be opened, or the connection dropped while a command was starting or running. */
 export class SshChannelError extends SshError {
   override readonly code: string = 'ssh_channel_failed';
-  readonly commandSent: boolean;
-
-  constructor(ctx: SshErrorContext, message: string, cause?: unknown, commandSent = true) {
-    super(ctx, message, cause);
-    this.commandSent = commandSent;
-  }
 }
 
 /** A command wrote more than ExecOptions.maxOutputBytes; it was killed. */

@@ -62,29 +62,20 @@ export class SshPool {
       stdin: opts.stdin,
       maxOutputBytes: opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES,
     };
-    const { conn, reused } = await this.acquire(target, false);
-    try {
-      return await execOn(conn, command, runOpts, this.log);
-    } catch (err) {
-      // A reused connection may have died unnoticed (sshd restarted, keepalive not yet due). If the command never
-      // reached the host, one attempt on a fresh connection is safe and spares the caller a spurious failure.
-      if (reused && err instanceof SshChannelError && !err.commandSent) {
-        this.log.debug({ hostId: target.hostId, host: target.host, err: err.message }, 'ssh connection was stale; re-dialing once');
-        const fresh = await this.acquire(target, false);
-        return execOn(fresh.conn, command, runOpts, this.log);
-      }
-      throw err;
-    }
+    // No automatic retry: a command whose connection dropped may or may not have run on the host (ssh2 does not
+    // tell whether the exec request went out), and running an action twice is worse than reporting the failure.
+    const conn = await this.acquire(target, false);
+    return execOn(conn, command, runOpts, this.log);
   }
 
   async stream(target: SshTarget, command: string, handlers: StreamHandlers): Promise<StreamHandle> {
-    const { conn } = await this.acquire(target, false);
+    const conn = await this.acquire(target, false);
     return streamOn(conn, command, handlers, this.execTimeoutMs, this.log);
   }
 
   /** Explicit check by a user: ignores the backoff window (but its outcome still counts), runs `uname -a`. */
   async check(target: SshTarget): Promise<{ fingerprint: string; uname: string }> {
-    const { conn } = await this.acquire(target, true);
+    const conn = await this.acquire(target, true);
     const result = await execOn(
       conn,
       'uname -a',
@@ -125,7 +116,7 @@ export class SshPool {
     await Promise.all(conns.map((c) => c.end()));
   }
 
-  private async acquire(target: SshTarget, bypassBackoff: boolean): Promise<{ conn: SshConnection; reused: boolean }> {
+  private async acquire(target: SshTarget, bypassBackoff: boolean): Promise<SshConnection> {
     const ctx = { hostId: target.hostId, host: target.host };
     if (this.closed) throw new SshConnectError(ctx, 'closed', 'the SSH pool is closed (server shutting down)');
     const current = this.entries.get(target.hostId);
@@ -135,8 +126,8 @@ export class SshPool {
       this.backoffs.delete(target.hostId);
     } else if (current) {
       current.target = target;
-      if (current.dialing) return { conn: await current.dialing, reused: false };
-      if (current.conn.isReady) return { conn: current.conn, reused: true };
+      if (current.dialing) return current.dialing;
+      if (current.conn.isReady) return current.conn;
     }
 
     const backoff = this.backoffFor(target.hostId);
@@ -146,7 +137,7 @@ export class SshPool {
     const entry: Entry = { target, conn: new SshConnection(target, this.connCfg), dialing: null };
     entry.dialing = this.dial(entry, backoff);
     this.entries.set(target.hostId, entry);
-    return { conn: await entry.dialing, reused: false };
+    return entry.dialing;
   }
 
   private async dial(entry: Entry, backoff: ConnectBackoff): Promise<SshConnection> {
@@ -194,7 +185,7 @@ export class SshPool {
       }
     }
     if (!conn.isReady) {
-      throw new SshChannelError(conn.ctx, `SSH connection to ${target.host} closed right after connecting`, undefined, false);
+      throw new SshChannelError(conn.ctx, `SSH connection to ${target.host} closed right after connecting`);
     }
     return conn;
   }

@@ -1,6 +1,6 @@
 import type { ClientChannel } from 'ssh2';
 import { closeChannel, type SshConnection } from './connection.js';
-import { SshChannelError, SshError, SshOutputLimitError, SshTimeoutError } from './errors.js';
+import { SshError, SshOutputLimitError, SshTimeoutError } from './errors.js';
 import { LineSplitter } from './lines.js';
 import type { ExecResult, SshLogger, StreamHandle, StreamHandlers } from './types.js';
 
@@ -53,9 +53,7 @@ export function execOn(conn: SshConnection, command: string, opts: RunOptions, l
       });
     };
 
-    const unsubscribe = conn.onLoss((loss) =>
-      finish(phase === 'running' ? loss : new SshChannelError(conn.ctx, loss.message, loss.cause, false)),
-    );
+    const unsubscribe = conn.onLoss((loss) => finish(loss));
 
     const timer = setTimeout(() => {
       const detail =
@@ -102,11 +100,7 @@ export function execOn(conn: SshConnection, command: string, opts: RunOptions, l
         // Always send EOF: a command that reads stdin would otherwise wait for input until the deadline.
         channel.end(opts.stdin);
       },
-      (e: unknown) => {
-        // The channel never opened: whatever went wrong, the command did not run.
-        if (e instanceof SshChannelError && e.commandSent) e = new SshChannelError(conn.ctx, e.message, e.cause, false);
-        finish(e instanceof Error ? e : new Error(String(e)));
-      },
+      (e: unknown) => finish(e instanceof Error ? e : new Error(String(e))),
     );
   });
 }
