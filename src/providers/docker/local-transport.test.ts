@@ -1,0 +1,242 @@
+/**
+ * LocalTransport against a real dockerd (started here, LAB.md recipe, in its own short directory) and the
+ * real docker CLI: the command lines of commands.ts run for real, and what they print goes through the
+ * parsers. Needs root, dockerd and busybox-static (the lab's Debian packages).
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, copyFileSync, existsSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as c from './commands.js';
+import { LocalOutputLimitError, LocalTimeoutError, LocalTransport } from './local-transport.js';
+import { parseCollectOutput, parseEventLine, parseLogs, parseMetrics, parsePruneOutput, parseStats, parseVersion } from './parse.js';
+
+const D = `/tmp/hlt${process.pid % 100000}`;
+const DOCKER_HOST = `unix://${D}/d.sock`;
+const IMG = 'homelab/busybox:1';
+let dockerd: ChildProcess;
+const t = new LocalTransport({ dockerHost: DOCKER_HOST, killGraceMs: 500 });
+
+/** Test setup only (not the product): the plain docker CLI on our daemon. */
+function docker(...args: string[]): string {
+  return execFileSync('docker', args, { env: { ...process.env, DOCKER_HOST }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+}
+
+function state(name: string): string {
+  return docker('inspect', '-f', '{{.State.Status}}', name);
+}
+
+/** Is a process whose command line contains `marker` still alive? */
+function running(marker: string): boolean {
+  const out = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' });
+  return out.split('\n').some((l) => l.includes(marker) && !l.includes('ps -eo'));
+}
+
+async function until(check: () => boolean, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function cleanupDir(): void {
+  for (const m of readFileSync('/proc/mounts', 'utf8').split('\n').map((l) => l.split(' ')[1]).filter((p) => p?.startsWith(`${D}/`)).reverse()) {
+    try {
+      execFileSync('umount', ['-l', m]);
+    } catch {
+      // already gone
+    }
+  }
+  rmSync(D, { recursive: true, force: true });
+}
+
+beforeAll(async () => {
+  cleanupDir();
+  mkdirSync(`${D}/rootfs/bin`, { recursive: true });
+  writeFileSync(`${D}/daemon.json`, JSON.stringify({ 'deprecated-key-path': `${D}/key.json` }));
+  dockerd = spawn(
+    'dockerd',
+    ['--iptables=false', '--ip-masq=false', '--bridge=none', '--storage-driver=vfs', '--data-root', `${D}/data`, '--exec-root', `${D}/x`,
+      '-H', DOCKER_HOST, '--pidfile', `${D}/docker.pid`, '--config-file', `${D}/daemon.json`],
+    { stdio: 'ignore' },
+  );
+  await until(() => {
+    try {
+      docker('version');
+      return true;
+    } catch {
+      return false;
+    }
+  }, 30_000);
+  copyFileSync('/bin/busybox', `${D}/rootfs/bin/busybox`);
+  execFileSync('chmod', ['755', `${D}/rootfs/bin/busybox`]);
+  for (const a of ['sh', 'sleep', 'echo', 'true', 'false', 'httpd']) symlinkSync('busybox', `${D}/rootfs/bin/${a}`);
+  execFileSync('sh', ['-c', `tar -C ${D}/rootfs -c . | docker import -c 'CMD ["sh"]' - ${IMG}`], { env: { ...process.env, DOCKER_HOST } });
+  docker('run', '-d', '--init', '--name', 'web', '--label', 'homelab.monitor=true', IMG, 'sleep', '100000');
+  docker('run', '-d', '--name', 'exited', IMG, 'sh', '-c', 'echo out; echo err >&2; exit 3');
+  expect(docker('wait', 'exited')).toBe('3');
+}, 90_000);
+
+afterAll(async () => {
+  try {
+    docker('rm', '-f', ...docker('ps', '-aq').split('\n').filter(Boolean));
+  } catch {
+    // nothing to remove
+  }
+  dockerd?.kill('SIGTERM');
+  await until(() => !existsSync(`${D}/docker.pid`), 20_000).catch(() => dockerd.kill('SIGKILL'));
+  cleanupDir();
+}, 60_000);
+
+describe('LocalTransport.exec', () => {
+  it('runs the version probe against the daemon of DOCKER_HOST', async () => {
+    const r = await t.exec(c.dockerVersion());
+    expect(r.code).toBe(0);
+    expect(parseVersion(r.stdout)?.server).toMatch(/^20\.10\./);
+    expect(r.durationMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it('a failing command resolves with its exit code and stderr, it does not throw', async () => {
+    const r = await t.exec(c.containerAction('start', 'nosuchcontainer'));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('No such container: nosuchcontainer');
+  });
+
+  it('a deadline kills the whole process group and rejects with LocalTimeoutError', async () => {
+    const since = `${Math.floor(Date.now() / 1000)}.${process.pid}`; // makes this command line unique
+    const started = Date.now();
+    await expect(t.exec(c.events({ since }), { timeoutMs: 400 })).rejects.toBeInstanceOf(LocalTimeoutError);
+    expect(Date.now() - started).toBeLessThan(3_000);
+    await until(() => !running(`--since '${since}'`) && !running(`--since ${since}`), 5_000);
+  });
+
+  it('too much output kills the command', async () => {
+    await expect(t.exec(c.dockerVersion(), { maxOutputBytes: 10 })).rejects.toBeInstanceOf(LocalOutputLimitError);
+  });
+
+  it('host metrics and uname run on this machine', async () => {
+    const r = await t.exec(c.hostMetrics());
+    const { metrics, errors } = parseMetrics(r.stdout);
+    expect(errors).toEqual([]);
+    expect(metrics.cpu_count).toBeGreaterThan(0);
+    expect((await t.exec(c.uname())).stdout).toMatch(/^Linux /);
+  });
+});
+
+describe('the built command lines on a real daemon', () => {
+  it('collect: what the parser finds is exactly what docker ps -a lists', async () => {
+    const r = await t.exec(c.collectScript({ inspect: 'all' }));
+    expect(r.code).toBe(0);
+    const out = parseCollectOutput(r.stdout);
+    expect(out.errors).toEqual([]);
+    expect(out.containers.map((x) => x.container_id).sort()).toEqual(docker('ps', '-aq', '--no-trunc').split('\n').sort());
+    const byName = new Map(out.containers.map((x) => [x.name, x]));
+    expect(byName.get('web')).toMatchObject({ state: 'running', inspected: true, labels: { 'homelab.monitor': 'true' } });
+    expect(byName.get('exited')).toMatchObject({ state: 'exited', exit_code: 3 });
+    expect(out.images[0].repo_tags).toEqual([IMG]);
+  });
+
+  it('collect with chosen ids inspects only those', async () => {
+    const id = docker('inspect', '-f', '{{.Id}}', 'exited');
+    const out = parseCollectOutput((await t.exec(c.collectScript({ inspect: [id] }))).stdout);
+    expect(out.inspects.map((i) => i.Id)).toEqual([id]);
+    expect(out.containers.find((x) => x.name === 'web')?.inspected).toBe(false);
+  });
+
+  it('every container action changes the real container', async () => {
+    const run = async (a: c.ContainerAction, opts?: c.ContainerActionOptions) => {
+      const r = await t.exec(c.containerAction(a, 'web', opts));
+      expect(r.code, r.stderr).toBe(0);
+    };
+    await run('pause');
+    expect(state('web')).toBe('paused');
+    await run('unpause');
+    expect(state('web')).toBe('running');
+    await run('stop', { timeoutS: 1 });
+    expect(state('web')).toBe('exited');
+    await run('start');
+    expect(state('web')).toBe('running');
+    await run('restart', { timeoutS: 1 });
+    expect(state('web')).toBe('running');
+    await run('kill', { signal: 'SIGKILL' });
+    expect(state('web')).toBe('exited');
+    await run('start');
+    docker('create', '--name', 'doomed', IMG, 'true');
+    expect((await t.exec(c.containerAction('remove', 'doomed', { force: true, volumes: true }))).code).toBe(0);
+    expect(docker('ps', '-aq', '--filter', 'name=^doomed$')).toBe('');
+  }, 30_000);
+
+  it('logs: stdout and stderr told apart, in order', async () => {
+    const r = await t.exec(c.logs('exited', { tail: 10 }));
+    expect(parseLogs(r.stdout, r.stderr).map((l) => [l.stream, l.text]).sort()).toEqual([
+      ['stderr', 'err'],
+      ['stdout', 'out'],
+    ]);
+  });
+
+  it('stats: one sample of the running container', async () => {
+    const r = await t.exec(c.stats('web'), { timeoutMs: 15_000 });
+    const { stats } = parseStats(r.stdout);
+    expect(stats).toHaveLength(1);
+    expect(stats[0]).toMatchObject({ name: 'web', pids: expect.any(Number) });
+    expect(stats[0].mem_used_bytes).toBeGreaterThan(0);
+  }, 20_000);
+
+  it('compose actions act on every container of the project by label', async () => {
+    for (const s of ['api', 'worker']) {
+      docker('run', '-d', '--init', '--name', `proj-${s}`, '--label', 'com.docker.compose.project=proj', '--label', `com.docker.compose.service=${s}`, IMG, 'sleep', '100000');
+    }
+    expect((await t.exec(c.composeAction('proj', 'stop'))).code).toBe(0);
+    expect([state('proj-api'), state('proj-worker')]).toEqual(['exited', 'exited']);
+    expect((await t.exec(c.composeAction('proj', 'start', { service: 'worker' }))).code).toBe(0);
+    expect([state('proj-api'), state('proj-worker')]).toEqual(['exited', 'running']);
+    const none = await t.exec(c.composeAction('nosuchproject', 'restart'));
+    expect(none.code).toBe(3);
+    expect(none.stderr).toContain('no container of this compose project');
+  }, 30_000);
+
+});
+
+describe('LocalTransport.stream', () => {
+  it('delivers docker events as lines, and close() ends the remote process once', async () => {
+    const since = `${Math.floor(Date.now() / 1000)}.${process.pid + 1}`;
+    const events: string[] = [];
+    const closes: (number | null)[] = [];
+    const h = await t.stream(c.events({ since, types: ['container'] }), {
+      onStdoutLine: (l) => events.push(l),
+      onClose: (code) => closes.push(code),
+    });
+    docker('run', '-d', '--init', '--name', 'streamed', IMG, 'sleep', '100000');
+    await until(() => events.map(parseEventLine).some((e) => e?.action === 'start' && e.name === 'streamed'));
+    h.close();
+    h.close();
+    expect(closes).toEqual([null]);
+    await until(() => !running(`--since '${since}'`) && !running(`--since ${since}`), 5_000);
+  }, 20_000);
+
+  it('a command that ends by itself reports its exit code, stderr lines apart', async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const done = new Promise<number | null>((resolve) => {
+      void t.stream(c.logs('exited', { tail: 'all' }), {
+        onStdoutLine: (l) => out.push(l),
+        onStderrLine: (l) => err.push(l),
+        onClose: (code) => resolve(code),
+      });
+    });
+    expect(await done).toBe(0);
+    expect(out.map((l) => l.split(' ')[1])).toEqual(['out']);
+    expect(err.map((l) => l.split(' ')[1])).toEqual(['err']);
+  });
+});
+
+// Last: prune removes every stopped container, which the tests above rely on.
+describe('prune', () => {
+  it('prune removes what was asked and reports it', async () => {
+    const id = docker('create', IMG, 'true');
+    const report = parsePruneOutput((await t.exec(c.prune({ containers: true }))).stdout);
+    expect(report.errors).toEqual([]);
+    expect(report.kinds.containers?.deleted).toContain(id);
+    expect(report.kinds.images).toBeUndefined();
+  }, 20_000);
+});
