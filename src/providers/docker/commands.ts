@@ -12,6 +12,8 @@
  */
 import * as g from './grammar.js';
 
+export { DockerInputError } from './grammar.js';
+
 declare const shellBrand: unique symbol;
 /** A command line built by this module. `string & {...}` so it can be logged and passed to ssh2 as is. */
 export type ShellCommand = string & { readonly [shellBrand]: true };

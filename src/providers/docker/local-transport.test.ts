@@ -8,7 +8,7 @@ import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, copyFileSy
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as c from './commands.js';
 import { LocalOutputLimitError, LocalTimeoutError, LocalTransport } from './local-transport.js';
-import { parseCollectOutput, parseEventLine, parseLogs, parseMetrics, parsePruneOutput, parseStats, parseVersion } from './parse.js';
+import { composeTarget, parseCollectOutput, parseEventLine, parseLogs, parseMetrics, parsePruneOutput, parseStats, parseVersion } from './parse.js';
 
 const D = `/tmp/hlt${process.pid % 100000}`;
 const DOCKER_HOST = `unix://${D}/d.sock`;
@@ -228,6 +228,28 @@ describe('LocalTransport.stream', () => {
     expect(out.map((l) => l.split(' ')[1])).toEqual(['out']);
     expect(err.map((l) => l.split(' ')[1])).toEqual(['err']);
   });
+});
+
+describe('compose redeploy with the real docker-compose', () => {
+  it('pulls (fails: no registry, not fatal) and recreates the service from the labels of its container', async () => {
+    const dir = `${D}/stacks/redep`;
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(`${dir}/docker-compose.yml`, `version: "2.4"\nservices:\n  api:\n    image: ${IMG}\n    command: sleep 100000\n    init: true\n`);
+    execFileSync('docker-compose', ['-p', 'redep', 'up', '-d'], { cwd: dir, env: { ...process.env, DOCKER_HOST }, stdio: 'ignore' });
+    const before = docker('ps', '-q', '--no-trunc', '--filter', 'label=com.docker.compose.project=redep');
+    const labels = JSON.parse(docker('inspect', '-f', '{{json .Config.Labels}}', before)) as Record<string, string>;
+    const target = composeTarget(labels)!;
+    expect(target).toEqual({ project: 'redep', service: 'api', workingDir: dir, configFiles: [`${dir}/docker-compose.yml`] });
+
+    const r = await t.exec(c.composeRedeploy(target), { timeoutMs: 90_000 });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/homelab: using docker(-compose| compose)/);
+    expect(r.stderr).toContain('homelab: pull failed');
+    const after = docker('ps', '-q', '--no-trunc', '--filter', 'label=com.docker.compose.project=redep');
+    expect(after).toMatch(/^[0-9a-f]{64}$/);
+    expect(after).not.toBe(before); // recreated
+    expect(state(after)).toBe('running');
+  }, 120_000);
 });
 
 // Last: prune removes every stopped container, which the tests above rely on.

@@ -136,7 +136,7 @@ describe('ps lines alone (containers not inspected this cycle)', () => {
         networks: i.networks,
         compose_project: i.compose_project,
         compose_service: i.compose_service,
-        created_at: i.created_at.replace(/\.\d{3}Z$/, '.000Z'),
+        created_at: i.created_at!.replace(/\.\d{3}Z$/, '.000Z'),
       });
       expect(p.inspected).toBe(false);
     }
