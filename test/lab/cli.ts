@@ -6,8 +6,7 @@
 // `export HOMELAB_LAB_DESCRIPTOR=<root>/cli-lab.json` makes sharedLab() and the test global setup use this lab.
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { claimLive, release, setOwner } from './claims.js';
-import { LabHostImpl } from './host.js';
+import { CLAIMS_DIR, claimLive, reap, release, setOwner } from './claims.js';
 import { attachLab, readDescriptor, removeDescriptor, startLab, writeDescriptor } from './lab.js';
 import { sshBanner } from './system.js';
 import { DEFAULT_LAB_ROOT, LAB_DESCRIPTOR_ENV } from './types.js';
@@ -20,7 +19,7 @@ async function up(count: number, firstIndex: number): Promise<void> {
   const t0 = Date.now();
   const lab = await startLab({ hosts: count, firstIndex, root });
   // Hand the hosts over to nobody: they outlive this process until `down`.
-  setOwner(root, lab.hosts.map((h) => h.index), { pid: null, start: null });
+  setOwner(lab.hosts.map((h) => h.index), { pid: null, start: null, root });
   writeDescriptor(lab, descriptorPath, null);
   console.error(`[lab] ${count} hosts up in ${Date.now() - t0} ms`);
   console.log(JSON.stringify(readDescriptor(descriptorPath), null, 2));
@@ -35,7 +34,7 @@ async function down(): Promise<void> {
   const t0 = Date.now();
   const lab = attachLab(readDescriptor(descriptorPath));
   await lab.destroy();
-  for (const h of lab.hosts) release(root, h.index);
+  for (const h of lab.hosts) release(h.index);
   removeDescriptor(descriptorPath);
   console.error(`[lab] down in ${Date.now() - t0} ms`);
 }
@@ -54,14 +53,13 @@ async function status(): Promise<void> {
 }
 
 async function clean(): Promise<void> {
-  if (!existsSync(root)) return;
-  for (const f of readdirSync(root)) {
+  if (!existsSync(CLAIMS_DIR)) return;
+  for (const f of readdirSync(CLAIMS_DIR)) {
     const m = /^h(\d+)\.owner$/.exec(f);
     if (!m) continue;
     const index = Number(m[1]);
-    if (claimLive(root, index)) continue;
-    await new LabHostImpl({ root, index }).destroy();
-    release(root, index);
+    if (claimLive(index)) continue;
+    await reap(index);
     console.error(`[lab] cleaned leftovers of host ${index}`);
   }
 }

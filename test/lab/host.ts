@@ -87,11 +87,14 @@ export class LabHostImpl implements LabHost {
   /** Starts `cmd` detached (it outlives this process: the CLI leaves labs up) in a UTS namespace named after the host. */
   private spawnInUts(cmd: string, args: string[], logFile: string): number {
     const log = openSync(logFile, 'a');
+    // containerd drops stack dumps in TMPDIR when dockerd finds it slow (a loaded machine): keep them in the host dir.
+    const tmp = join(this.dir, 'tmp');
+    mkdirSync(tmp, { recursive: true });
     try {
       const child = spawn('unshare', ['--uts', '--', '/bin/sh', '-c', 'hostname "$0" && exec "$@"', this.name, cmd, ...args], {
         detached: true,
         stdio: ['ignore', log, log],
-        env: { ...process.env, PATH: `${SYSTEM_PATH}:${process.env.PATH ?? ''}` },
+        env: { ...process.env, TMPDIR: tmp, PATH: `${SYSTEM_PATH}:${process.env.PATH ?? ''}` },
       });
       child.on('error', () => undefined); // reported by the readiness wait below
       child.unref();

@@ -50,7 +50,7 @@ export class LabImpl implements Lab {
 async function destroyHosts(root: string, hosts: LabHostImpl[]): Promise<void> {
   const results = await Promise.allSettled(hosts.map((h) => h.destroy()));
   const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [{ host: hosts[i], reason: r.reason as unknown }] : []));
-  for (const h of hosts) if (!failed.some((f) => f.host === h)) release(root, h.index);
+  for (const h of hosts) if (!failed.some((f) => f.host === h)) release(h.index);
   if (failed.length > 0) {
     throw new LabError(`could not fully stop lab hosts ${failed.map((f) => f.host.name).join(', ')}`, { cause: failed[0].reason });
   }
@@ -68,7 +68,7 @@ export async function startLab(opts: StartLabOptions): Promise<LabImpl> {
   if (!Number.isInteger(opts.hosts) || opts.hosts < 1) throw new LabError(`startLab: hosts must be a positive integer, got ${opts.hosts}`);
   const root = opts.root ?? process.env.HOMELAB_LAB_ROOT ?? DEFAULT_LAB_ROOT;
   const [, key, imageTar] = await Promise.all([ensureUser(LAB_USER), ensureClientKey(root), ensureImageTar(root)]);
-  const indexes = await claimIndexes(root, opts.hosts, opts.firstIndex ?? 1, currentOwner());
+  const indexes = await claimIndexes(opts.hosts, opts.firstIndex ?? 1, currentOwner(root));
   const hosts = indexes.map((index) => new LabHostImpl({ root, index }));
   const lab = new LabImpl(root, hosts, key.path, key.publicKey, process.pid, true);
   const started = await Promise.allSettled(hosts.map((h) => startHost(h, key.authorizedKeysPath, imageTar, opts.seed !== false)));
