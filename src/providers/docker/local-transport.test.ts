@@ -8,7 +8,7 @@ import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, copyFileSy
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as c from './commands.js';
 import { LocalOutputLimitError, LocalTimeoutError, LocalTransport } from './local-transport.js';
-import { composeTarget, parseCollectOutput, parseEventLine, parseLogs, parseMetrics, parsePruneOutput, parseStats, parseVersion } from './parse.js';
+import { composeTarget, parseCollectOutput, parseEventLine, parseInspect, parseLogs, parseMetrics, parsePruneOutput, parseStats, parseVersion } from './parse.js';
 
 const D = `/tmp/hlt${process.pid % 100000}`;
 const DOCKER_HOST = `unix://${D}/d.sock`;
@@ -141,6 +141,15 @@ describe('the built command lines on a real daemon', () => {
     const out = parseCollectOutput((await t.exec(c.collectScript({ inspect: [id] }))).stdout);
     expect(out.inspects.map((i) => i.Id)).toEqual([id]);
     expect(out.containers.find((x) => x.name === 'web')?.inspected).toBe(false);
+  });
+
+  it('inspectContainers by name and id: a missing one fails the command, the others are still parsed', async () => {
+    const id = docker('inspect', '-f', '{{.Id}}', 'exited');
+    const r = await t.exec(c.inspectContainers(['web', id, 'nosuch']));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('No such container: nosuch');
+    const { inspects } = parseInspect(r.stdout);
+    expect(inspects.map((i) => i.Name)).toEqual(['/web', '/exited']);
   });
 
   it('every container action changes the real container', async () => {
