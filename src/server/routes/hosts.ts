@@ -7,7 +7,9 @@ import type { App } from '../types.js';
 const HostBody = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 63 }),
   host: Type.String({ minLength: 1, maxLength: 253 }),
-  port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535, default: 22 })),
+  // No schema `default` here: the PATCH body is this schema made partial, and Ajv's useDefaults would add port 22
+  // to every patch (silently moving a host off its port and clearing its pinned key). The service defaults to 22.
+  port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535, description: 'default 22' })),
   username: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
   os_type: Type.Optional(Type.Union([Type.String({ maxLength: 64 }), Type.Null()])),
   transport: Type.Optional(Type.Union([Type.Literal('ssh'), Type.Literal('local')])),
