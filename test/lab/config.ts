@@ -55,17 +55,24 @@ export function daemonJson(p: HostPaths, index: number): string {
       // Short: stopping dockerd (a fault test) should not wait 15 s per stubborn container.
       'shutdown-timeout': 3,
       'log-driver': 'json-file',
+      // Own default bridge (made by the harness, see defaultBridge()): plain `docker run` gets an IP as on a real
+      // host, without the hosts' dockerds fighting over one docker0.
+      bridge: defaultBridge(index).name,
     },
     null,
     2,
   )}\n`;
 }
 
+/** The Linux bridge a host's dockerd uses as its default "bridge" network, with the subnet it serves. */
+export function defaultBridge(index: number): { name: string; cidr: string } {
+  return { name: `hlb${index}`, cidr: `10.202.${index}.1/24` };
+}
+
 export function dockerdArgs(p: HostPaths, group: string): string[] {
   return [
     '--iptables=false',
     '--ip-masq=false',
-    '--bridge=none',
     '--storage-driver=vfs',
     '--data-root', join(p.dir, 'data'),
     '--exec-root', join(p.dir, 'x'),

@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { composeFile, daemonJson, dockerdArgs, hostPaths, hostTag, sshdConfig, type HostPaths } from './config.js';
+import { composeFile, daemonJson, defaultBridge, dockerdArgs, hostPaths, hostTag, sshdConfig, type HostPaths } from './config.js';
 import { hostProcesses, killAndWait, killCgroup, pidAlive, readPid, unmountUnder, utsInode } from './procs.js';
 import { LabError, must, run, waitFor } from './run.js';
 import { seedHost } from './seed.js';
@@ -120,6 +120,7 @@ export class LabHostImpl implements LabHost {
     rmSync(this.p.containerdPid, { force: true });
     rmSync(this.p.dockerPid, { force: true });
     rmSync(this.p.socket, { force: true });
+    await this.ensureDefaultBridge();
     const pid = this.spawnInUts('dockerd', dockerdArgs(this.p, DOCKER_GROUP), this.p.dockerLog);
     try {
       await waitFor(
@@ -135,6 +136,17 @@ export class LabHostImpl implements LabHost {
       throw new LabError(`dockerd of ${this.name} did not become ready:\n${this.logTail(this.p.dockerLog)}`, { cause: err });
     }
     writeFileSync(this.p.utsDocker, utsInode(pid) ?? '');
+  }
+
+  private async ensureDefaultBridge(): Promise<void> {
+    const { name, cidr } = defaultBridge(this.index);
+    if ((await run('ip', ['link', 'show', name], { timeoutMs: 5_000 })).code !== 0) {
+      await must('ip', ['link', 'add', 'name', name, 'type', 'bridge'], { timeoutMs: 5_000 });
+    }
+    if (!(await must('ip', ['-4', 'addr', 'show', 'dev', name], { timeoutMs: 5_000 })).includes(cidr)) {
+      await must('ip', ['addr', 'add', cidr, 'dev', name], { timeoutMs: 5_000 });
+    }
+    await must('ip', ['link', 'set', name, 'up'], { timeoutMs: 5_000 });
   }
 
   async stopDocker(): Promise<void> {
@@ -228,7 +240,7 @@ export class LabHostImpl implements LabHost {
     if (left.length > 0) throw new LabError(`could not kill processes of ${this.name}: ${left.join(' ')}`);
     await killCgroup(hostTag(this.index)); // containers a dying dockerd was still starting
     await unmountUnder(this.dir);
-    for (const bridge of [`hlw${this.index}`, `hls${this.index}`]) await run('ip', ['link', 'del', bridge], { timeoutMs: 5_000 });
+    for (const bridge of [`hlw${this.index}`, `hls${this.index}`, defaultBridge(this.index).name]) await run('ip', ['link', 'del', bridge], { timeoutMs: 5_000 });
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
