@@ -140,6 +140,17 @@ describe('shell', () => {
     await waitFor(() => status().dataset.status === 'online');
   });
 
+  it('shows API errors in plain words, in a toast and in place of the list', async () => {
+    server.failures.set('/api/docker/hosts', { status: 502, error: 'docker_unavailable', message: 'The database is locked, try again' });
+    window.location.hash = '#/docker';
+    m = mount(server, undefined, { loginAs: 'viewer' });
+    await restore(m);
+    const toast = await waitFor(() => $(m.root, '[data-testid=toast-error]'));
+    expect(toast.textContent).toContain('The database is locked, try again');
+    expect(toast.getAttribute('role')).toBe('alert');
+    expect((await waitFor(() => $(m.root, '[data-testid=load-error]'))).textContent).toBe('The database is locked, try again');
+  });
+
   it('keeps the alerts badge live', async () => {
     m = mount(server, undefined, { loginAs: 'viewer' });
     await restore(m);

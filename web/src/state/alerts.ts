@@ -8,6 +8,7 @@ import { removeWhere, upsert } from './collection';
 export class AlertStore {
   readonly active = signal<Alert[]>([]);
   readonly loaded = signal(false);
+  readonly error = signal<string | null>(null);
   /** Bumped on every alert message so closed/all lists on screen know to refresh. */
   readonly version = signal(0);
   readonly openCount = computed(() => this.active.value.filter((a) => a.state === 'open').length);
@@ -32,9 +33,16 @@ export class AlertStore {
   }
 
   async load(): Promise<void> {
-    // `open` includes acknowledged alerts (issue 4).
-    this.active.value = (await this.api.alerts({ state: 'open' })).alerts;
-    this.loaded.value = true;
+    try {
+      // `open` includes acknowledged alerts (issue 4).
+      this.active.value = (await this.api.alerts({ state: 'open' })).alerts;
+      this.loaded.value = true;
+      this.error.value = null;
+    } catch (e) {
+      // Shown in place of the list (and in a toast by the caller), instead of loading forever.
+      this.error.value = e instanceof Error ? e.message : String(e);
+      throw e;
+    }
   }
 
   async ack(id: number, comment?: string): Promise<void> {

@@ -8,6 +8,7 @@ import { removeWhere, upsert } from './collection';
 export class DockerStore {
   readonly hosts = signal<DockerHostSummary[]>([]);
   readonly loaded = signal(false);
+  readonly error = signal<string | null>(null);
   private containers = new Map<number, Signal<DockerContainer[]>>();
   private containersLoaded = new Set<number>();
 
@@ -34,9 +35,16 @@ export class DockerStore {
   }
 
   async load(): Promise<void> {
-    const res = await this.api.dockerHosts();
-    this.hosts.value = res.hosts;
-    this.loaded.value = true;
+    try {
+      const res = await this.api.dockerHosts();
+      this.hosts.value = res.hosts;
+      this.loaded.value = true;
+      this.error.value = null;
+    } catch (e) {
+      // Shown in place of the list (and in a toast by the caller), instead of loading forever.
+      this.error.value = e instanceof Error ? e.message : String(e);
+      throw e;
+    }
   }
 
   applyHost(host: DockerHostSummary): void {

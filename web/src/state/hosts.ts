@@ -8,6 +8,7 @@ import { removeWhere, upsert } from './collection';
 export class HostStore {
   readonly hosts = signal<Host[]>([]);
   readonly loaded = signal(false);
+  readonly error = signal<string | null>(null);
   constructor(private readonly api: Api) {}
 
   bind(ws: WsClient): () => void {
@@ -22,8 +23,15 @@ export class HostStore {
   }
 
   async load(): Promise<void> {
-    this.hosts.value = (await this.api.hosts()).hosts;
-    this.loaded.value = true;
+    try {
+      this.hosts.value = (await this.api.hosts()).hosts;
+      this.loaded.value = true;
+      this.error.value = null;
+    } catch (e) {
+      // Shown in place of the list (and in a toast by the caller), instead of loading forever.
+      this.error.value = e instanceof Error ? e.message : String(e);
+      throw e;
+    }
   }
 
   put(host: Host): void {

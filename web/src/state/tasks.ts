@@ -10,6 +10,7 @@ const KEEP = 300;
 export class TaskStore {
   readonly recent = signal<Task[]>([]);
   readonly loaded = signal(false);
+  readonly error = signal<string | null>(null);
   constructor(private readonly api: Api) {}
 
   bind(ws: WsClient): () => void {
@@ -26,7 +27,14 @@ export class TaskStore {
   }
 
   async load(): Promise<void> {
-    this.recent.value = (await this.api.tasks({ limit: 100 })).tasks;
-    this.loaded.value = true;
+    try {
+      this.recent.value = (await this.api.tasks({ limit: 100 })).tasks;
+      this.loaded.value = true;
+      this.error.value = null;
+    } catch (e) {
+      // Shown in place of the list (and in a toast by the caller), instead of loading forever.
+      this.error.value = e instanceof Error ? e.message : String(e);
+      throw e;
+    }
   }
 }

@@ -24,6 +24,8 @@ export class ContractServer {
   tasks: Task[] = [];
   /** Tokens the server no longer accepts (an expired session). */
   revoked = new Set<string>();
+  /** Paths that answer an error instead (status and `{error, message}`), to see how the UI shows it. */
+  failures = new Map<string, { status: number; error: string; message: string }>();
   requests: { method: string; url: string; body: unknown; auth: string | undefined }[] = [];
   private server: http.Server | null = null;
   private tokenSeq = 0;
@@ -86,6 +88,8 @@ export class ContractServer {
       return true;
     };
 
+    const failure = this.failures.get(p);
+    if (failure) return send(failure.status, { error: failure.error, message: failure.message });
     let m: RegExpMatchArray | null;
     if (p === '/api/auth/me') return send(200, { id: acc.id, username: acc.username, role: acc.role });
     if (p === '/api/hosts' && method === 'GET') return send(200, { hosts: this.hosts });

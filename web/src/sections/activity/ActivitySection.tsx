@@ -6,6 +6,7 @@ import { useAsync } from '../../components/hooks';
 import { Icon } from '../../components/Icon';
 import { useServices } from '../../context';
 import type { MessageKey } from '../../i18n';
+import { LoadState } from '../../components/LoadState';
 
 const STATUSES = ['', 'pending', 'running', 'success', 'failed'] as const;
 
@@ -47,7 +48,7 @@ export function ActivitySection() {
           <input class="input" type="search" placeholder={t('activity.actionFilter')} value={action} data-testid="activity-action"
             onInput={(e) => setAction((e.currentTarget as HTMLInputElement).value)} /></label>
       </div>
-      {fetched.loading && !fetched.data ? <p class="text-sm text-muted">{t('common.loading')}</p> : list.length === 0 ? <p class="text-sm text-muted">{t('activity.none')}</p> : (
+      {!fetched.data ? <LoadState error={fetched.loading ? null : fetched.error?.message} /> : list.length === 0 ? <p class="text-sm text-muted">{t('activity.none')}</p> : (
         <div class="overflow-auto rounded-md border border-border">
           <table class="tbl" data-testid="tasks-table">
             <thead><tr>

@@ -6,12 +6,13 @@ import { Dialog } from '../../components/Dialog';
 import { useAction } from '../../components/hooks';
 import { useServices } from '../../context';
 import type { MessageKey } from '../../i18n';
+import { LoadState } from '../../components/LoadState';
 
-export function AlertList({ alerts, loading, onChanged }: { alerts: Alert[]; loading: boolean; onChanged?: () => void }) {
+export function AlertList({ alerts, loading, error, onChanged }: { alerts: Alert[]; loading: boolean; error?: string | null; onChanged?: () => void }) {
   const { i18n, auth } = useServices();
   const { t } = i18n;
   const [acking, setAcking] = useState<Alert | null>(null);
-  if (loading && alerts.length === 0) return <p class="text-sm text-muted">{t('common.loading')}</p>;
+  if ((loading || error) && alerts.length === 0) return <LoadState error={error} />;
   if (alerts.length === 0) return <p class="text-sm text-muted" data-testid="alerts-empty">{t('alerts.none')}</p>;
   return (
     <>

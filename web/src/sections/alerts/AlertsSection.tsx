@@ -30,7 +30,8 @@ export function AlertsSection() {
       <Tabs label={t('nav.alerts')} current={state} onSelect={(s) => setState(s as St)}
         tabs={STATES.map((s) => ({ id: s, label: t(`alertState.${s}` as MessageKey), badge: counts[s] }))} />
       <div role="tabpanel" id={`panel-${state}`} aria-labelledby={`tab-${state}`}>
-        <AlertList alerts={list} loading={state === 'closed' || state === 'all' ? fetched.loading : !alerts.loaded.value} />
+        <AlertList alerts={list} loading={state === 'closed' || state === 'all' ? fetched.loading : !alerts.loaded.value}
+          error={state === 'closed' || state === 'all' ? fetched.error?.message : alerts.error.value} />
       </div>
       {auth.can('operator') && <Silences />}
     </section>

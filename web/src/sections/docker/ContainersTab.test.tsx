@@ -116,7 +116,7 @@ describe('containers table', () => {
     const web = server.containers.get(1)!.find((c) => c.name === 'web')!;
     await pushWs({ type: 'docker_container_updated', host_id: 1, container: { ...web, state: 'exited' } });
     await waitFor(() => row(root, 'web')!.dataset.state === 'exited');
-    await pushWs({ type: 'docker_container_removed', host_id: 1, container_id: web.container_id });
+    await pushWs({ type: 'docker_container_removed', host_id: 1, container_id: web.container_id, name: 'web', labels: {} });
     await waitFor(() => row(root, 'web') === null);
   });
 });

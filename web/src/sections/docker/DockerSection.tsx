@@ -3,6 +3,7 @@ import { useState } from 'preact/hooks';
 import { lazy } from '../../components/Lazy';
 import { useServices } from '../../context';
 import { HostGrid } from './HostCard';
+import { LoadState } from '../../components/LoadState';
 
 const HostDetail = lazy(() => import('./HostDetail').then((m) => m.HostDetail));
 
@@ -22,7 +23,7 @@ export function DockerSection({ parts }: { parts: string[] }) {
           <option value="enabled">{i18n.t('docker.enabledHosts')}</option>
         </select>
       </div>
-      {docker.loaded.value ? <HostGrid hosts={hosts} /> : <p class="text-sm text-muted">{i18n.t('common.loading')}</p>}
+      {docker.loaded.value ? <HostGrid hosts={hosts} /> : <LoadState error={docker.error.value} />}
     </section>
   );
 }

@@ -4,16 +4,17 @@ import { Badge } from '../../components/Badge';
 import { useAsync } from '../../components/hooks';
 import { useServices } from '../../context';
 import { AlertList } from '../alerts/AlertList';
+import { LoadState } from '../../components/LoadState';
 
 export function TimelineTab({ hostId }: { hostId: number }) {
   const { api, i18n, tasks } = useServices();
-  const { data, loading, reload } = useAsync(() => api.events(hostId), [hostId]);
+  const { data, loading, error, reload } = useAsync(() => api.events(hostId), [hostId]);
   // Our own actions land in the timeline: refresh when a task on this host finishes.
   const lastTask = tasks.recent.value.find((t) => t.host_id === hostId);
   useEffect(() => {
     if (lastTask && (lastTask.status === 'success' || lastTask.status === 'failed')) void reload();
   }, [lastTask?.id, lastTask?.status]);
-  if (loading && !data) return <p class="text-sm text-muted">{i18n.t('common.loading')}</p>;
+  if (!data) return <LoadState error={loading ? null : (error?.message ?? null)} />;
   const events = data?.events ?? [];
   if (events.length === 0) return <p class="text-sm text-muted">{i18n.t('timeline.empty')}</p>;
   return (
@@ -34,9 +35,9 @@ export function TimelineTab({ hostId }: { hostId: number }) {
 export function HostAlertsTab({ hostId }: { hostId: number }) {
   const { api, alerts } = useServices();
   const version = alerts.version.value;
-  const { data, loading, reload } = useAsync(() => api.dockerAlerts({ host_id: hostId, state: 'all' }), [hostId]);
+  const { data, loading, error, reload } = useAsync(() => api.dockerAlerts({ host_id: hostId, state: 'all' }), [hostId]);
   useEffect(() => {
     if (version) void reload();
   }, [version]);
-  return <AlertList alerts={data?.alerts ?? []} loading={loading} onChanged={reload} />;
+  return <AlertList alerts={data?.alerts ?? []} loading={loading} error={error?.message} onChanged={reload} />;
 }

@@ -11,6 +11,7 @@ import { useServices } from '../../context';
 import type { MessageKey } from '../../i18n';
 import { HostForm, ImportDialog } from './HostForm';
 import { SshKeyPanel } from './SshKeyPanel';
+import { LoadState } from '../../components/LoadState';
 
 function usage(used: number | null | undefined, total: number | null | undefined): string {
   if (!used || !total) return '—';
@@ -56,7 +57,7 @@ export function HostsSection() {
         {isAdmin && <button type="button" class="btn" data-testid="hosts-import" onClick={() => setImporting(true)}>{t('hosts.import')}</button>}
         {isAdmin && <button type="button" class="btn btn-primary" data-testid="hosts-add" onClick={() => setEditing('new')}><Icon name="plus" size={16} /> {t('hosts.add')}</button>}
       </div>
-      {!hosts.loaded.value ? <p class="text-sm text-muted">{t('common.loading')}</p> : list.length === 0 ? <p class="text-sm text-muted">{t('hosts.none')}</p> : (
+      {!hosts.loaded.value ? <LoadState error={hosts.error.value} /> : list.length === 0 ? <p class="text-sm text-muted">{t('hosts.none')}</p> : (
         <div class="overflow-auto rounded-md border border-border">
           <table class="tbl" data-testid="hosts-table">
             <thead><tr>

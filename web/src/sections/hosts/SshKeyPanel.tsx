@@ -4,6 +4,7 @@ import { useAsync } from '../../components/hooks';
 import { Icon } from '../../components/Icon';
 import { useServices } from '../../context';
 import { authorizeCommand } from './sshCommand';
+import { LoadState } from '../../components/LoadState';
 
 function CopyBlock({ label, text, testId }: { label: string; text: string; testId: string }) {
   const { i18n, toasts } = useServices();
@@ -24,11 +25,11 @@ function CopyBlock({ label, text, testId }: { label: string; text: string; testI
 export function SshKeyPanel() {
   const { api, i18n } = useServices();
   const { t } = i18n;
-  const { data, loading } = useAsync(() => api.sshSettings(), []);
+  const { data, error } = useAsync(() => api.sshSettings(), []);
   return (
     <div class="card flex flex-col gap-3" data-testid="ssh-key-panel">
       <h2 class="flex items-center gap-2 font-semibold"><Icon name="key" /> {t('ssh.title')}</h2>
-      {loading || !data ? <p class="text-sm text-muted">{t('common.loading')}</p> : (
+      {!data ? <LoadState error={error?.message} /> : (
         <>
           <p class="text-sm text-muted">{t('ssh.help', { user: data.user })}</p>
           <CopyBlock label={t('ssh.publicKey')} text={data.public_key} testId="ssh-public-key" />
