@@ -41,8 +41,8 @@ describe('login', () => {
     expect(window.sessionStorage.getItem('homelab.token')).toMatch(/^tok-/);
     expect(window.localStorage.getItem('homelab.token')).toBeNull();
     // And every API call carries it.
-    await waitFor(() => server.requests.some((r) => r.url === '/api/docker/hosts'));
-    expect(server.requests.find((r) => r.method === 'GET' && r.url === '/api/docker/hosts')!.auth).toMatch(/^Bearer tok-/);
+    const get = await waitFor(() => server.requests.find((r) => r.method === 'GET' && r.url === '/api/docker/hosts'));
+    expect(get.auth).toMatch(/^Bearer tok-/);
   });
 
   it('an expired token brings the login back over the current screen, and re-login resumes there', async () => {
