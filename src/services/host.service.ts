@@ -104,6 +104,9 @@ export class HostService {
   async check(id: number): Promise<{ status: 'online'; host_key_fingerprint: string; uname: string }> {
     const row = await this.row(id);
     if (row.transport !== 'ssh') throw invalid(`host ${row.name} uses the ${row.transport} transport: nothing to check over SSH`);
+    // An explicit check must see what the host offers NOW: the pool would otherwise reuse a connection opened before
+    // the host key changed (open sessions outlive an sshd restart) and report a stale "online" with the old key.
+    this.probe.invalidate(id);
     try {
       const r = await this.probe.check(targetOf(row));
       const updated = await this.hosts.update(id, {
