@@ -68,7 +68,14 @@ export function createServices(opts: ServiceOptions): Services {
     tasks: new TaskStore(api),
     dispose: () => undefined,
   };
-  const unbind = [services.docker.bind(ws), services.hosts.bind(ws), services.alerts.bind(ws), services.tasks.bind(ws)];
+  const unbind = [
+    services.docker.bind(ws),
+    services.hosts.bind(ws),
+    services.alerts.bind(ws),
+    services.tasks.bind(ws),
+    // A request made over the socket failed (e.g. live logs of a container that is gone): say so.
+    ws.on('error', (m) => services.toasts.push('error', m.message)),
+  ];
 
   // The socket runs while someone is logged in, and reconnects with each new token.
   let lastToken: string | null = null;

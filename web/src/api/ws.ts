@@ -119,7 +119,12 @@ export class WsClient {
       sub = [...this.subs.values()].find((s) => s.serverId === null);
       if (sub) sub.serverId = msg.subscription;
     }
-    if (sub && Array.isArray(msg.lines)) sub.onLines(msg.lines);
+    if (!sub) {
+      // A feed nobody here wants any more (closed before the server named it): stop it on the server.
+      this.send({ type: 'logs_unsubscribe', subscription: msg.subscription });
+      return;
+    }
+    if (Array.isArray(msg.lines) && msg.lines.length > 0) sub.onLines(msg.lines);
   }
 
   private send(obj: unknown): void {

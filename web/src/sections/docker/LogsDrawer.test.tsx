@@ -50,12 +50,31 @@ describe('logs drawer', () => {
     expect(lines().map((l) => l.textContent)).toEqual([
       expect.stringContaining('listening on :80'), expect.stringContaining('warning: cache cold'), 'GET / 200', 'boom', 'GET /x 404',
     ]);
-    // Lines of another subscription are not mixed in.
+    // Lines of a subscription that is not ours are not mixed in (and the server is asked to stop it).
     await pushWs({ type: 'logs', subscription: 'someone-else', lines: [{ ts: null, stream: 'stdout', text: 'other' }] });
     expect(lines().length).toBe(5);
+    expect(FakeSocket.latest().sent.at(-1)).toEqual({ type: 'logs_unsubscribe', subscription: 'someone-else' });
     // Unfollow: the subscription is released.
     await click($(document.body, '[data-testid=logs-follow]')!);
     expect(FakeSocket.latest().sent.some((s) => s.type === 'logs_unsubscribe' && s.subscription === sub.subscription)).toBe(true);
+  });
+
+  it('works when the server names the subscription itself (its acknowledgement comes first)', async () => {
+    await waitFor(() => lines().length === 2);
+    await waitFor(() => FakeSocket.latest().sent.find((s) => s.type === 'logs_subscribe'));
+    await pushWs({ type: 'logs', subscription: 'srv-7f3a', lines: [] });
+    await pushWs({ type: 'logs', subscription: 'srv-7f3a', lines: [{ ts: null, stream: 'stdout', text: 'tick' }] });
+    await waitFor(() => lines().length === 3);
+    await click($(document.body, '[data-testid=logs-follow]')!);
+    expect(FakeSocket.latest().sent.at(-1)).toEqual({ type: 'logs_unsubscribe', subscription: 'srv-7f3a' });
+    // Lines still arriving for it (already in flight) are not shown, and the server is told again.
+    await pushWs({ type: 'logs', subscription: 'srv-7f3a', lines: [{ ts: null, stream: 'stdout', text: 'late' }] });
+    expect(lines().length).toBe(3);
+  });
+
+  it('shows a live-logs refusal from the server', async () => {
+    await pushWs({ type: 'error', error: 'not_found', message: 'No container web on host1' });
+    expect((await waitFor(() => $(document.body, '[data-testid=toast-error]'))).textContent).toContain('No container web on host1');
   });
 
   it('resubscribes after the connection comes back', async () => {
