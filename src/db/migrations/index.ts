@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as m001 from './001_foundation.js';
 import * as m002 from './002_docker.js';
 import * as m003 from './003_alerting.js';
+import * as m004 from './004_alert_engine.js';
 
 /**
  * The one migration set, for SQLite and PostgreSQL alike. Listed statically (not read from the folder) so the
@@ -11,6 +12,7 @@ export const migrations: Record<string, Migration> = {
   '001_foundation': m001,
   '002_docker': m002,
   '003_alerting': m003,
+  '004_alert_engine': m004,
 };
 
 export const migrationProvider: MigrationProvider = {
