@@ -126,8 +126,8 @@ services:
     healthcheck:
       test: ["CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:8080/"]
       interval: 3s
-      timeout: 2s
-      retries: 2
+      timeout: 10s
+      retries: 3
   db:
     image: ${image}
     command: ["sh", "-c", "while true; do sleep 1; done"]

@@ -53,7 +53,8 @@ function webArgs(host: SeedTarget, publish: boolean): string[] {
     ...(publish ? ['-p', `${host.address}:${SEED.webPort}:8080`] : []),
     '-v', `${SEED.volume}:/www`,
     '--health-cmd', 'wget -q -O /dev/null http://127.0.0.1:8080/',
-    '--health-interval', '3s', '--health-timeout', '2s', '--health-retries', '2',
+    // A long timeout and 3 retries: on a loaded machine a slow probe must not turn `web` unhealthy by accident.
+    '--health-interval', '3s', '--health-timeout', '10s', '--health-retries', '3',
     LAB_IMAGE, 'httpd', '-f', '-p', '8080', '-h', '/www',
   ];
 }
