@@ -13,6 +13,8 @@ import { Scheduler, staggerDelay } from './jobs/scheduler.js';
 import { LocalTransport } from './providers/docker/local-transport.js';
 import { TransportFactory } from './providers/docker/transports.js';
 import { WsHub } from './server/ws/hub.js';
+import { type AlertingModule, setupAlerting } from './services/alerts/index.js';
+import { type DockerModule, setupDocker } from './services/docker/index.js';
 import { AuthService } from './services/auth.service.js';
 import { HostService } from './services/host.service.js';
 import { loadSecretBox, loadSshKey, type SshKey } from './services/keys.js';
@@ -53,6 +55,8 @@ export interface Container {
   metrics: MetricsService;
   hub: WsHub;
   scheduler: Scheduler;
+  docker: DockerModule;
+  alerting: AlertingModule;
   /** Starts background loops (metrics, and what feature areas add). */
   start(): Promise<void>;
   /** Stops loops, closes SSH connections and the database. */
@@ -110,6 +114,31 @@ export async function createContainer(config: Config, logger: Logger): Promise<C
     );
   };
 
+  const docker = setupDocker({
+    config,
+    logger,
+    db: db.kysely,
+    hosts: repos.hosts,
+    bus,
+    transports,
+    tasks,
+    scheduler,
+    hub,
+  });
+  const alerting = await setupAlerting({
+    config,
+    logger,
+    db: db.kysely,
+    bus,
+    secretBox,
+    tasks,
+    docker: {
+      restartContainer: (hostId, ref, by) => docker.actions.container(hostId, ref, 'restart', {}, by),
+      listContainers: (hostId) => docker.service.listContainers(hostId),
+      allContainers: () => docker.service.allContainers(),
+    },
+  });
+
   const c: Container = {
     config,
     logger,
@@ -130,7 +159,9 @@ export async function createContainer(config: Config, logger: Logger): Promise<C
     metrics,
     hub,
     scheduler,
-    lifecycle: { start: [], stop: [] },
+    docker,
+    alerting,
+    lifecycle: { start: [() => docker.start(), () => alerting.start()], stop: [() => docker.stop(), () => alerting.stop()] },
     async start() {
       if (!config.schedulerEnabled) return;
       await scheduleHostMetrics();

@@ -40,7 +40,7 @@ export class TaskService {
   ) {}
 
   async run<T>(spec: TaskSpec, body: (task: Task) => Promise<TaskOutcome<T>>): Promise<{ task: Task; value: T }> {
-    let row = await this.tasks.create(spec);
+    let row = await this.tasks.create({ action: spec.action, host_id: spec.host_id, target: spec.target, requested_by: spec.requested_by });
     this.publish(mapTask(row));
     const exec = async () => {
       const started = Date.now();

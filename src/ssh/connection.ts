@@ -59,6 +59,7 @@ type State = 'connecting' | 'ready' | 'closed';
  */
 export class SshConnection {
   readonly gate = new ChannelGate();
+  private readonly channels = new Set<ClientChannel>();
   readonly ctx: SshErrorContext;
   private readonly client = new Client();
   private state: State = 'connecting';
@@ -207,7 +208,11 @@ export class SshConnection {
         continue;
       }
       this.gate.confirm();
-      channel.once('close', () => this.gate.release(true));
+      this.channels.add(channel);
+      channel.once('close', () => {
+        this.channels.delete(channel);
+        this.gate.release(true);
+      });
       if (signal?.aborted) {
         closeChannel(channel);
         throw signal.reason;
@@ -227,8 +232,13 @@ export class SshConnection {
     else this.closeListeners.add(listener);
   }
 
-  /** Tears the connection down at once (timeouts, invalidation). Users of its channels get `reason` in the loss error. */
-  destroy(reason: Error): void {
+  /**
+   * Tears the connection down (timeouts, invalidation): from now on it is closed for every user, who get `reason`
+   * in the loss error. With `flushMs`, the socket is half-closed first and destroyed only after that grace: what
+   * was just written (e.g. a KILL for a timed-out command) then reaches a live peer, whereas destroying a socket
+   * with unread input sends a RST that makes the peer drop it. A dead peer costs nothing more than the grace.
+   */
+  destroy(reason: Error, flushMs = 0): void {
     if (this.state === 'closed') return;
     this.closeReason ??= reason;
     this.failConnect?.(
@@ -236,7 +246,14 @@ export class SshConnection {
         ? reason
         : new SshConnectError(this.ctx, 'closed', `SSH connect to ${this.where()} abandoned: ${reason.message}`, reason),
     );
-    this.client.destroy();
+    if (flushMs > 0 && this.state === 'ready') {
+      // Stop what still runs on it: sshd leaves a no-pty session's processes running when the connection goes.
+      for (const channel of this.channels) closeChannel(channel, 'KILL');
+      this.client.end();
+      setTimeout(() => this.client.destroy(), flushMs).unref();
+    } else {
+      this.client.destroy();
+    }
     // A socket still connecting (SYN unanswered) may not be destroyable through ssh2; settle our side regardless.
     this.onClosed();
   }
@@ -320,14 +337,36 @@ export class SshConnection {
   }
 }
 
+/** The parts of ssh2's channel internals that sendSignal needs (ssh2 1.17). */
+interface ChannelInternals {
+  outgoing?: { id: number; state: string };
+  _client?: { _protocol?: { signal?(id: number, signal: string): void } };
+}
+
+/**
+ * Sends a signal request (RFC 4254 6.9). ssh2's public `signal()` is a no-op once stdin was closed (`end()`), yet
+ * we close stdin of every command right away; the protocol allows the request after EOF, so when the public method
+ * cannot, it goes through ssh2's protocol object directly.
+ */
+function sendSignal(channel: ClientChannel, signal: string): void {
+  const c = channel as unknown as ChannelInternals;
+  const state = c.outgoing?.state;
+  if (state !== 'open' && state !== 'eof') return;
+  if (channel.writable && state === 'open') {
+    channel.signal(signal);
+    return;
+  }
+  // disabled
+}
+
 /** Asks the remote process group to stop, then closes the channel. Safe on an already closed channel. */
 export function closeChannel(channel: ClientChannel, signal: 'TERM' | 'KILL' = 'TERM'): void {
   try {
     // OpenSSH (>= 7.9) delivers this to the session's process group; without it a command only notices the closed
-    // channel when it next writes (SIGPIPE), which for `docker events` may be never.
-    channel.signal(signal);
+    // channel when it next writes (SIGPIPE), which for `sleep` or a quiet `docker events` may be never.
+    sendSignal(channel, signal);
   } catch {
-    // channel already gone
+    // channel or connection already gone
   }
   try {
     channel.close();

@@ -24,6 +24,7 @@ export function execOn(conn: SshConnection, command: string, opts: RunOptions, l
   return new Promise<ExecResult>((resolve, reject) => {
     let settled = false;
     let phase: 'queued' | 'opening' | 'running' = 'queued';
+    let running: ClientChannel | null = null;
     const abort = new AbortController();
     const out: Buffer[] = [];
     const err: Buffer[] = [];
@@ -65,11 +66,13 @@ export function execOn(conn: SshConnection, command: string, opts: RunOptions, l
       const timeout = new SshTimeoutError(conn.ctx, 'exec', opts.timeoutMs, detail);
       const tearDown = phase !== 'queued';
       // Settle first: the teardown below notifies loss listeners, ours included, with a less precise error.
-      finish(timeout);
+      // Passing the channel sends KILL to the command first: sshd does not kill a no-pty session's processes when
+      // the connection drops, so a merely slow command would otherwise keep running on the host.
+      finish(timeout, running ?? undefined);
       abort.abort(timeout);
       if (tearDown) {
         log.warn({ hostId, host, timeoutMs: opts.timeoutMs }, 'ssh exec timed out; closing the connection');
-        conn.destroy(timeout);
+        conn.destroy(timeout, 1_000);
       }
     }, opts.timeoutMs);
 
@@ -80,6 +83,7 @@ export function execOn(conn: SshConnection, command: string, opts: RunOptions, l
           return;
         }
         phase = 'running';
+        running = channel;
         const collect = (into: Buffer[]) => (chunk: Buffer) => {
           if (settled) return;
           bytes += chunk.length;

@@ -3,7 +3,7 @@
 // `/tmp/hl-claims/h<index>.owner`. The directory is the same for every lab root because an index stands for
 // machine-wide things (address 127.0.0.(10+index), cgroup, bridge names, iptables comment). A claim whose owner died
 // (crashed run) is stale: its leftovers are destroyed and the index reused.
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { hostPaths } from './config.js';
 import { hostDir, hostAddress, LabHostImpl } from './host.js';
@@ -103,6 +103,19 @@ async function claim(index: number, owner: Owner): Promise<boolean> {
   // Whatever a crashed run without a claim left under this index goes now (processes, mounts, bridges, rules, dir).
   await new LabHostImpl({ root: owner.root, index }).destroy();
   return true;
+}
+
+/** Reaps every claim whose owner is gone (crashed runs, test workers that exited without stop()). */
+export async function reapStale(): Promise<number[]> {
+  if (!existsSync(CLAIMS_DIR)) return [];
+  const reaped: number[] = [];
+  for (const f of readdirSync(CLAIMS_DIR)) {
+    const m = /^h(\d+)\.owner$/.exec(f);
+    if (!m || claimLive(Number(m[1]))) continue;
+    await reap(Number(m[1]));
+    reaped.push(Number(m[1]));
+  }
+  return reaped;
 }
 
 /** Claims `count` indexes from `first` upwards, skipping taken ones. */

@@ -4,9 +4,9 @@
 //   npx tsx test/lab/cli.ts down                      stop the CLI lab
 //   npx tsx test/lab/cli.ts clean                     remove leftovers of crashed runs (claims whose owner died)
 // `export HOMELAB_LAB_DESCRIPTOR=<root>/cli-lab.json` makes sharedLab() and the test global setup use this lab.
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLAIMS_DIR, claimLive, reap, release, setOwner } from './claims.js';
+import { reapStale, release, setOwner } from './claims.js';
 import { attachLab, readDescriptor, removeDescriptor, startLab, writeDescriptor } from './lab.js';
 import { sshBanner } from './system.js';
 import { DEFAULT_LAB_ROOT, LAB_DESCRIPTOR_ENV } from './types.js';
@@ -53,15 +53,8 @@ async function status(): Promise<void> {
 }
 
 async function clean(): Promise<void> {
-  if (!existsSync(CLAIMS_DIR)) return;
-  for (const f of readdirSync(CLAIMS_DIR)) {
-    const m = /^h(\d+)\.owner$/.exec(f);
-    if (!m) continue;
-    const index = Number(m[1]);
-    if (claimLive(index)) continue;
-    await reap(index);
-    console.error(`[lab] cleaned leftovers of host ${index}`);
-  }
+  const reaped = await reapStale();
+  console.error(reaped.length ? `[lab] cleaned leftovers of hosts ${reaped.join(' ')}` : '[lab] nothing to clean');
 }
 
 const [cmd, a, b] = process.argv.slice(2);

@@ -125,7 +125,7 @@ services:
       homelab.monitor: "true"
     healthcheck:
       test: ["CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:8080/"]
-      interval: 3s
+      interval: 5s
       timeout: 10s
       retries: 3
   db:

@@ -10,6 +10,7 @@ import type { TestProject } from 'vitest/node';
 import { ensureSystemDeps } from '../../scripts/system-deps.mjs';
 import { attachLab, readDescriptor, removeDescriptor, startLab, writeDescriptor, type LabImpl } from './lab.js';
 import { pidAlive } from './procs.js';
+import { reapStale } from './claims.js';
 import { LAB_DESCRIPTOR_ENV } from './types.js';
 
 declare module 'vitest' {
@@ -50,6 +51,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     return async () => undefined;
   }
   const installed: string[] = ensureSystemDeps();
+  // Leftovers of crashed runs cost CPU and addresses: gone before we start.
+  const reaped = await reapStale();
+  if (reaped.length) console.log(`[lab] removed leftovers of crashed runs (hosts ${reaped.join(' ')})`);
   if (installed.length) console.log(`[lab] installed Debian packages: ${installed.join(' ')}`);
   const hosts = Number.parseInt(process.env.HOMELAB_LAB_HOSTS ?? '3', 10) || 3;
   const t0 = Date.now();
@@ -70,6 +74,8 @@ async function releaseShared(): Promise<void> {
   g[SHARED] = undefined;
   try {
     await s.lab.stop();
+    // Private labs of test workers that died before their afterAll.
+    await reapStale();
   } finally {
     removeDescriptor(s.path);
     delete process.env[LAB_DESCRIPTOR_ENV];

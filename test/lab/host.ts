@@ -105,6 +105,17 @@ export class LabHostImpl implements LabHost {
     }
   }
 
+  /** The pid in `file` if that process runs and is this host's (a stale pidfile may name a reused pid). */
+  private livePid(file: string): number | null {
+    const pid = readPid(file);
+    if (pid === null || !pidAlive(pid)) return null;
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(`${this.dir}/`) ? pid : null;
+    } catch {
+      return null;
+    }
+  }
+
   private logTail(file: string): string {
     try {
       return readFileSync(file, 'utf8').split('\n').slice(-15).join('\n');
@@ -114,8 +125,7 @@ export class LabHostImpl implements LabHost {
   }
 
   async startDocker(): Promise<void> {
-    const running = readPid(this.p.dockerPid);
-    if (running && pidAlive(running)) return;
+    if (this.livePid(this.p.dockerPid)) return;
     // Leftovers of a killed dockerd: its pidfiles (containerd's makes the start hang) and its socket.
     rmSync(this.p.containerdPid, { force: true });
     rmSync(this.p.dockerPid, { force: true });
@@ -150,19 +160,18 @@ export class LabHostImpl implements LabHost {
   }
 
   async stopDocker(): Promise<void> {
-    const pid = readPid(this.p.dockerPid);
-    if (pid && pidAlive(pid)) {
+    const pid = this.livePid(this.p.dockerPid);
+    if (pid) {
       const left = await killAndWait([pid], 'SIGTERM', 30_000);
       if (left.length > 0) await killAndWait(left, 'SIGKILL', 5_000);
     }
     // containerd normally leaves with dockerd; a straggler would keep the next start waiting.
-    const containerd = readPid(this.p.containerdPid);
-    if (containerd && pidAlive(containerd)) await killAndWait([containerd], 'SIGKILL', 5_000);
+    const containerd = this.livePid(this.p.containerdPid);
+    if (containerd) await killAndWait([containerd], 'SIGKILL', 5_000);
   }
 
   async startSshd(): Promise<void> {
-    const running = readPid(this.p.sshdPid);
-    if (running && pidAlive(running)) return;
+    if (this.livePid(this.p.sshdPid)) return;
     mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
     const pid = this.spawnInUts('/usr/sbin/sshd', ['-D', '-e', '-f', this.p.sshdConfig], this.p.sshdLog);
     writeFileSync(this.p.sshdPid, `${pid}\n`);
@@ -183,8 +192,8 @@ export class LabHostImpl implements LabHost {
   }
 
   async stopSshd(): Promise<void> {
-    const pid = readPid(this.p.sshdPid);
-    if (pid && pidAlive(pid)) {
+    const pid = this.livePid(this.p.sshdPid);
+    if (pid) {
       const left = await killAndWait([pid], 'SIGTERM', 5_000);
       if (left.length > 0) await killAndWait(left, 'SIGKILL', 2_000);
     }
@@ -212,10 +221,7 @@ export class LabHostImpl implements LabHost {
   }
 
   async regenerateHostKey(): Promise<void> {
-    const wasRunning = (() => {
-      const pid = readPid(this.p.sshdPid);
-      return pid !== null && pidAlive(pid);
-    })();
+    const wasRunning = this.livePid(this.p.sshdPid) !== null;
     rmSync(this.p.hostKey, { force: true });
     rmSync(`${this.p.hostKey}.pub`, { force: true });
     await must('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', `root@${this.name}`, '-f', this.p.hostKey]);

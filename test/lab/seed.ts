@@ -54,7 +54,8 @@ function webArgs(host: SeedTarget, publish: boolean): string[] {
     '-v', `${SEED.volume}:/www`,
     '--health-cmd', 'wget -q -O /dev/null http://127.0.0.1:8080/',
     // A long timeout and 3 retries: on a loaded machine a slow probe must not turn `web` unhealthy by accident.
-    '--health-interval', '3s', '--health-timeout', '10s', '--health-retries', '3',
+    // Probes cost a runc exec each (CPU on a shared 2-core machine): 4 s here, 5 s for shop's web, 3 s for sick.
+    '--health-interval', '4s', '--health-timeout', '10s', '--health-retries', '3',
     LAB_IMAGE, 'httpd', '-f', '-p', '8080', '-h', '/www',
   ];
 }

@@ -118,6 +118,19 @@ export class DockerRepository {
     return out;
   }
 
+  /** Open (or acknowledged) alerts per host, for the host cards. */
+  async openAlertCounts(): Promise<Map<number, number>> {
+    const rows = await this.db
+      .selectFrom('alerts')
+      .select('host_id')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('state', '<>', 'closed')
+      .where('host_id', 'is not', null)
+      .groupBy('host_id')
+      .execute();
+    return new Map(rows.map((r) => [r.host_id as number, Number(r.n)]));
+  }
+
   /**
    * Writes one host's containers as a diff against the stored rows, in one transaction: new rows inserted,
    * changed rows updated, rows no longer reported deleted. `complete` = the list is every container of the host

@@ -1,6 +1,6 @@
 import type { HostRow } from '../../db/schema.js';
 import type { SshPool } from '../../ssh/pool.js';
-import type { ExecResult, StreamHandle, StreamHandlers } from '../../ssh/types.js';
+import type { ExecOptions, ExecResult, StreamHandle, StreamHandlers } from '../../ssh/types.js';
 import type { ShellCommand } from './commands.js';
 
 /**
@@ -12,12 +12,12 @@ import type { ShellCommand } from './commands.js';
  */
 export interface CommandTransport {
   readonly kind: 'ssh' | 'local';
-  exec(cmd: ShellCommand, opts?: { timeoutMs?: number }): Promise<ExecResult>;
+  exec(cmd: ShellCommand, opts?: ExecOptions): Promise<ExecResult>;
   stream(cmd: ShellCommand, handlers: StreamHandlers): Promise<StreamHandle>;
 }
 
 export interface LocalRunner {
-  exec(cmd: ShellCommand, opts?: { timeoutMs?: number }): Promise<ExecResult>;
+  exec(cmd: ShellCommand, opts?: ExecOptions): Promise<ExecResult>;
   stream(cmd: ShellCommand, handlers: StreamHandlers): Promise<StreamHandle>;
 }
 

@@ -1,0 +1,141 @@
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { Config } from '../../config.js';
+import type { EventBus } from '../../core/event-bus.js';
+import { DockerRepository } from '../../db/repositories/docker.repository.js';
+import type { HostRepository } from '../../db/repositories/host.repository.js';
+import type { Database } from '../../db/schema.js';
+import { type Scheduler, staggerDelay } from '../../jobs/scheduler.js';
+import type { TransportFactory } from '../../providers/docker/transports.js';
+import type { WsHub } from '../../server/ws/hub.js';
+import type { TaskService } from '../task.service.js';
+import { DockerActions } from './actions.js';
+import { DockerCollector } from './collector.js';
+import { DockerService } from './docker.service.js';
+import { DockerEventsStreams } from './events-stream.js';
+import { LiveLogs } from './live-logs.js';
+import { DockerLiveReads } from './live-reads.js';
+
+export interface DockerDeps {
+  config: Config;
+  logger: Logger;
+  db: Kysely<Database>;
+  hosts: HostRepository;
+  bus: EventBus;
+  transports: TransportFactory;
+  tasks: TaskService;
+  scheduler: Scheduler;
+  hub: WsHub;
+}
+
+export interface DockerModule {
+  repo: DockerRepository;
+  service: DockerService;
+  collector: DockerCollector;
+  actions: DockerActions;
+  reads: DockerLiveReads;
+  events: DockerEventsStreams;
+  liveLogs: LiveLogs;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Builds the Docker area and its loops: a collection loop and an events stream per enabled host. */
+export function setupDocker(d: DockerDeps): DockerModule {
+  const log = d.logger.child({ area: 'docker' });
+  const repo = new DockerRepository(d.db);
+  const service = new DockerService(repo, d.hosts, d.bus, d.config.dockerCollectConcurrency);
+  const collector = new DockerCollector({
+    docker: repo,
+    hosts: d.hosts,
+    transports: d.transports,
+    onChange: (host, diff) => service.publish(host, diff),
+    log,
+    execTimeoutMs: d.config.sshExecTimeoutMs,
+    inspectFullEvery: d.config.dockerInspectFullEvery,
+  });
+  service.setCollector(collector);
+  const actions = new DockerActions(service, collector, repo, d.transports, d.tasks);
+  const reads = new DockerLiveReads(service, d.transports, d.config.sshExecTimeoutMs);
+  const events = new DockerEventsStreams({
+    hosts: d.hosts,
+    docker: repo,
+    transports: d.transports,
+    log,
+    refresh: (hostId, ids) => collector.refresh(hostId, ids),
+    resync: (hostId) => service.collect(hostId),
+  });
+  const liveLogs = new LiveLogs(service, d.transports);
+  d.hub.handle('logs_subscribe', (client, msg) => liveLogs.subscribe(client, msg));
+  d.hub.handle('logs_unsubscribe', (client, msg) => liveLogs.unsubscribe(client, msg));
+
+  // The host cards carry the open alert count: refresh a card when its alerts change.
+  for (const t of ['docker_alert_opened', 'docker_alert_closed'] as const) {
+    d.bus.on(t, (e) => {
+      if (e.alert.host_id) void service.publishHost(e.alert.host_id);
+    });
+  }
+
+  let started = false;
+  const watch = (hostId: number, index = 0, count = 1) => {
+    d.scheduler.add({
+      name: 'docker-collect',
+      target: `host:${hostId}`,
+      intervalSeconds: d.config.dockerCollectInterval,
+      startDelayMs: staggerDelay(index, count, d.config.dockerCollectInterval),
+      run: () => service.collect(hostId),
+    });
+    if (d.config.dockerEvents) events.start(hostId);
+  };
+  const unwatch = (hostId: number) => {
+    d.scheduler.remove(`docker-collect:host:${hostId}`);
+    events.stop(hostId);
+  };
+
+  // Enabling, disabling, editing or removing a host starts or stops its loops without a restart.
+  d.bus.on('docker_host_updated', (e) => {
+    if (!started) return;
+    const watching = d.scheduler.has(`docker-collect:host:${e.host.id}`);
+    if (e.host.docker_enabled && !watching) watch(e.host.id);
+    if (!e.host.docker_enabled && watching) unwatch(e.host.id);
+  });
+  const targets = new Map<number, string>();
+  d.bus.on('host_updated', (e) => {
+    // A new address, port, user or transport: the events stream must re-dial with the new target.
+    const sig = `${e.host.transport}:${e.host.username}@${e.host.host}:${e.host.port}`;
+    const before = targets.get(e.host.id);
+    targets.set(e.host.id, sig);
+    if (started && before !== undefined && before !== sig && e.host.docker_enabled && events.has(e.host.id)) {
+      events.stop(e.host.id);
+      if (d.config.dockerEvents) events.start(e.host.id);
+    }
+  });
+  d.bus.on('host_removed', (e) => unwatch(e.host_id));
+
+  return {
+    repo,
+    service,
+    collector,
+    actions,
+    reads,
+    events,
+    liveLogs,
+    async start() {
+      started = true;
+      const all = await d.hosts.list();
+      for (const h of all) targets.set(h.id, `${h.transport}:${h.username}@${h.host}:${h.port}`);
+      const enabled = all.filter((h) => h.docker_enabled);
+      enabled.forEach((h, i) => watch(h.id, i, enabled.length));
+      d.scheduler.add({
+        name: 'docker-events-retention',
+        intervalSeconds: 3600,
+        run: () => repo.pruneEvents(new Date(Date.now() - d.config.metricsRetentionDays * 86400_000).toISOString()),
+      });
+    },
+    async stop() {
+      started = false;
+      events.stopAll();
+      liveLogs.stopAll();
+    },
+  };
+}
