@@ -26,6 +26,11 @@ export const ADMIN = { username: 'admin', password: 'admin-password-1' };
  * dashboard's SSH key when a lab is given. Loops are off unless `scheduler: true` (tests drive collection).
  */
 export async function startTestServer(opts: { env?: Record<string, string>; dataDir?: string; sshKeyFile?: string; scheduler?: boolean } = {}): Promise<TestServer> {
+  return start(opts, !opts.dataDir);
+}
+
+/** `ownsDataDir`: the data dir was made here, so destroy() removes it, also after any number of restarts. */
+async function start(opts: { env?: Record<string, string>; dataDir?: string; sshKeyFile?: string; scheduler?: boolean }, ownsDataDir: boolean): Promise<TestServer> {
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'homelab-it-'));
   const env: Record<string, string> = {
     HOMELAB_DATA_DIR: dataDir,
@@ -86,11 +91,11 @@ export async function startTestServer(opts: { env?: Record<string, string>; data
     api,
     restart: async (extra = {}) => {
       await server.close();
-      return startTestServer({ ...opts, dataDir, env: { ...opts.env, ...extra } });
+      return start({ ...opts, dataDir, env: { ...opts.env, ...extra } }, ownsDataDir);
     },
     destroy: async () => {
       await server.close();
-      if (!opts.dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+      if (ownsDataDir) fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
   return ts;
