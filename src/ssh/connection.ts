@@ -356,7 +356,7 @@ function sendSignal(channel: ClientChannel, signal: string): void {
     channel.signal(signal);
     return;
   }
-  // disabled
+  c._client?._protocol?.signal?.(c.outgoing!.id, signal);
 }
 
 /** Asks the remote process group to stop, then closes the channel. Safe on an already closed channel. */

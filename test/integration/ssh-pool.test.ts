@@ -158,8 +158,9 @@ describe('SSH pool on the shared lab', () => {
     const pool = newPool();
     const t = targetOf(lab.hosts[2], 109);
     const before = (await pool.exec(t, 'echo $PPID')).stdout;
+    const pidFile = `/tmp/ssh-pool-timeout-${randomUUID()}.pid`;
     const started = Date.now();
-    const err = await pool.exec(t, 'sleep 30', { timeoutMs: 1000 }).catch((e: unknown) => e);
+    const err = await pool.exec(t, `echo $$ > ${pidFile}; exec sleep 30`, { timeoutMs: 1000 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SshTimeoutError);
     expect(err).toMatchObject({ code: 'ssh_timeout', phase: 'exec', timeoutMs: 1000, hostId: 109 });
     expect((err as Error).message).toMatch(/timed out after 1000 ms/);
@@ -169,18 +170,27 @@ describe('SSH pool on the shared lab', () => {
     expect(after.code).toBe(0);
     expect(after.stdout).not.toBe(before); // another sshd session process: a new connection
     expect(pool.stats().connections).toBe(1);
+    // The timed-out command was killed, not left running on the host.
+    const pid = (await pool.exec(t, `cat ${pidFile}; rm -f ${pidFile}`)).stdout.trim();
+    expect(pid).toMatch(/^\d+$/);
+    expect(await waitFor(async () => (await pool.exec(t, `kill -0 ${pid} 2>/dev/null`)).code !== 0, 5_000)).toBe(true);
   });
 
-  it('other commands on a connection torn down by a timeout fail with a clear error', async () => {
+  it('other commands on a connection torn down by a timeout fail with a clear error and are stopped', async () => {
     const pool = newPool();
     const t = targetOf(lab.hosts[2], 110);
-    const long = pool.exec(t, 'sleep 20', { timeoutMs: 25_000 }).catch((e: unknown) => e);
+    const pidFile = `/tmp/ssh-pool-other-${randomUUID()}.pid`;
+    const long = pool.exec(t, `echo $$ > ${pidFile}; exec sleep 20`, { timeoutMs: 25_000 }).catch((e: unknown) => e);
     await sleep(300);
     await pool.exec(t, 'sleep 20', { timeoutMs: 500 }).catch(() => undefined);
     const err = (await long) as Error & { code: string };
     expect(err.code).toBe('ssh_channel_failed');
     expect(err.message).toMatch(/lost/);
     expect(err.message).toMatch(/timed out/);
+    // Its command was stopped too rather than left running on the host.
+    const pid = (await pool.exec(t, `cat ${pidFile}; rm -f ${pidFile}`)).stdout.trim();
+    expect(pid).toMatch(/^\d+$/);
+    expect(await waitFor(async () => (await pool.exec(t, `kill -0 ${pid} 2>/dev/null`)).code !== 0, 5_000)).toBe(true);
   });
 
   it('replaces the connection when the target of a host changes (address edited)', async () => {
@@ -242,6 +252,19 @@ describe('SSH pool on the shared lab', () => {
     expect(pool.stats().channels).toBe(0);
     handle.close(); // idempotent
     expect(closes).toHaveLength(1);
+  });
+
+  it('stream close() also ends a command that never writes (it would not notice the closed channel by itself)', async () => {
+    const pool = newPool();
+    const t = targetOf(lab.hosts[0], 119);
+    let first = '';
+    const handle = await pool.stream(t, 'echo "pid $$"; exec sleep 600', { onStdoutLine: (l) => (first ||= l) });
+    expect(await waitFor(() => first !== '', 5_000)).toBe(true);
+    const pid = first.split(' ')[1];
+    const alive = async () => (await pool.exec(t, `kill -0 ${pid} 2>/dev/null`)).code === 0;
+    expect(await alive()).toBe(true);
+    handle.close();
+    expect(await waitFor(async () => !(await alive()), 5_000)).toBe(true);
   });
 
   it('stream() reports the exit code when the command ends by itself', async () => {
