@@ -19,6 +19,8 @@ export interface Db {
 export interface DbOptions {
   databaseUrl: string | null;
   dataDir: string;
+  /** PostgreSQL: an idle pooled connection was lost (server restarted, network cut). Defaults to ignoring it. */
+  onIdleError?: (err: Error) => void;
 }
 
 // PostgreSQL returns BIGINT (int8) as strings to avoid precision loss; our byte counts fit in a double.
@@ -27,6 +29,10 @@ pg.types.setTypeParser(20, (v) => Number(v));
 export function openDatabase(opts: DbOptions): Db {
   if (opts.databaseUrl) {
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 });
+    // Without a listener, an idle client losing its connection (PostgreSQL restarted) is an uncaught 'error' event
+    // that kills the whole server. The pool drops that client by itself and the next query dials again; queries
+    // that fail meanwhile report their own errors (and /api/health says the database is unreachable).
+    pool.on('error', (err) => opts.onIdleError?.(err));
     const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     const u = new URL(opts.databaseUrl);
     return {
