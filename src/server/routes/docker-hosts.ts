@@ -48,11 +48,19 @@ export default async function dockerHostRoutes(app: App, opts: { docker: DockerM
     '/api/docker/hosts/:id/collect',
     {
       config: { access: 'operator' },
-      schema: { tags, summary: 'Collect now (one round trip); answers counts and duration', params: IdParams, response: { 200: CollectResultSchema, ...errors(401, 403, 404, 409, 422) } },
+      schema: {
+        tags,
+        summary: 'Collect now (one round trip); answers counts and duration',
+        description: 'Inspects only new or changed containers, as the periodic collection does; `?full=true` inspects every container.',
+        params: IdParams,
+        querystring: Type.Object({ full: Type.Boolean({ default: false }) }),
+        response: { 200: CollectResultSchema, ...errors(401, 403, 404, 409, 422) },
+      },
     },
     async (req) => {
       await service.enabledHost(req.params.id);
-      return service.collect(req.params.id, { full: true });
+      // Incremental by default: "collect now" on 200 hosts must stay as cheap as the loop (issue 3, inspect rule).
+      return service.collect(req.params.id, { full: req.query.full });
     },
   );
 
