@@ -91,15 +91,19 @@ export default async function alertRoutes(app: App, opts: { alerts: AlertService
       url,
       {
         config: { access: 'operator' },
+        // the comment is optional, and so is the body itself (`curl -X POST .../ack`)
+        preValidation: async (req) => {
+          req.body ??= {};
+        },
         schema: {
           tags,
           summary: 'Acknowledge an open alert (no more reminders; it still closes when fixed)',
           params: IdParams,
-          body: Type.Optional(AckBody),
+          body: AckBody,
           response: { 200: AlertSchema, ...errors(401, 403, 404, 409, 422) },
         },
       },
-      async (req) => alerts.acknowledge(req.params.id, req.principal!.username, req.body?.comment ?? null),
+      async (req) => alerts.acknowledge(req.params.id, req.principal!.username, req.body.comment ?? null),
     );
   }
 
