@@ -5,6 +5,7 @@
 // as is and left running.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type {} from 'vitest'; // for the ProvidedContext augmentation below
 import type { TestProject } from 'vitest/node';
 // @ts-expect-error plain ESM script without type declarations (it must run before node_modules exist)
 import { ensureSystemDeps } from '../../scripts/system-deps.mjs';

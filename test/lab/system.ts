@@ -48,17 +48,21 @@ export interface ClientKey {
 /** One client key per lab root, made once and reused (benches and tests can share it). */
 export async function ensureClientKey(root: string): Promise<ClientKey> {
   const dir = join(root, 'keys');
-  mkdirSync(dir, { recursive: true });
   const path = join(dir, 'client_ed25519');
   const authorizedKeysPath = join(dir, 'authorized_keys');
-  if (!existsSync(path) || !existsSync(`${path}.pub`) || !existsSync(authorizedKeysPath)) {
-    // Generate aside and rename so a concurrent lab never sees half a key.
-    const tmp = join(dir, `tmp-${process.pid}-${Date.now()}`);
-    await must('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'homelab-lab-client', '-f', tmp]);
-    writeFileSync(`${tmp}.auth`, readFileSync(`${tmp}.pub`));
-    renameSync(`${tmp}.pub`, `${path}.pub`);
-    renameSync(tmp, path);
-    renameSync(`${tmp}.auth`, authorizedKeysPath);
+  if (!existsSync(authorizedKeysPath)) {
+    // Made in a directory of its own, then renamed into place in one step: two labs starting at once on a fresh
+    // machine never end up with one's private key beside the other's public key. The loser's rename fails.
+    mkdirSync(root, { recursive: true });
+    const tmp = join(root, `keys-${process.pid}-${Date.now()}`);
+    mkdirSync(tmp);
+    await must('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'homelab-lab-client', '-f', join(tmp, 'client_ed25519')]);
+    copyFileSync(join(tmp, 'client_ed25519.pub'), join(tmp, 'authorized_keys'));
+    try {
+      renameSync(tmp, dir);
+    } catch {
+      rmSync(tmp, { recursive: true, force: true });
+    }
   }
   chmodSync(path, 0o600);
   return { path, publicKey: readFileSync(`${path}.pub`, 'utf8').trim(), authorizedKeysPath };
