@@ -1,6 +1,7 @@
 import { defineConfig } from 'vite';
 import tailwindcss from '@tailwindcss/vite';
 import { fileURLToPath } from 'node:url';
+import { sizeReport } from './size-plugin';
 
 // The UI is built into web/dist and served by the Fastify server at `/`.
 // No @preact/preset-vite (it needs babel): esbuild compiles JSX against Preact directly.
@@ -10,7 +11,7 @@ const backend = process.env.HOMELAB_DEV_BACKEND ?? 'http://127.0.0.1:8000';
 export default defineConfig({
   root,
   base: '/',
-  plugins: [tailwindcss()],
+  plugins: [tailwindcss(), sizeReport(fileURLToPath(new URL('./dist', import.meta.url)))],
   esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
   build: {
     outDir: 'dist',

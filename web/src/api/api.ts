@@ -97,6 +97,10 @@ export class Api {
   networks(id: number) { return this.http.get<{ networks: DockerNetwork[] }>(`/api/docker/hosts/${id}/networks`); }
   events(id: number) { return this.http.get<{ events: DockerEvent[] }>(`/api/docker/hosts/${id}/events`); }
   stats(id: number) { return this.http.get<{ stats: ContainerStats[] }>(`/api/docker/hosts/${id}/stats`); }
+  /** Stats of one container only (cheaper than the whole host's snapshot). */
+  containerStats(hostId: number, containerId: string) {
+    return this.http.get<{ stats: ContainerStats[] }>(`/api/docker/containers/${hostId}/${enc(containerId)}/stats`);
+  }
   containerAction(hostId: number, containerId: string, action: ContainerAction, query?: { force?: boolean; volumes?: boolean }) {
     return this.http.post<ActionResult>(`/api/docker/containers/${hostId}/${enc(containerId)}/${action}`, undefined, query);
   }

@@ -18,7 +18,7 @@ export class DockerStore {
     const offs = [
       ws.on('docker_host_updated', (m) => this.applyHost(m.host)),
       ws.on('docker_container_updated', (m) => {
-        if (this.containersLoaded.has(m.host_id)) upsert(this.containersFor(m.host_id), m.container, (c) => c.container_id);
+        if (this.containersLoaded.has(m.host_id)) this.putContainer(m.host_id, m.container);
       }),
       ws.on('docker_container_removed', (m) => {
         const list = this.containers.get(m.host_id);
@@ -65,6 +65,17 @@ export class DockerStore {
 
   /** After an action, show the container as the server returned it without waiting for the push. */
   applyContainer(hostId: number, container: DockerContainer | null | undefined): void {
-    if (container) upsert(this.containersFor(hostId), container, (c) => c.container_id);
+    if (container) this.putContainer(hostId, container);
+  }
+
+  /**
+   * Messages are coalesced on the server and may arrive after the answer of an action that followed them:
+   * an update older than what is shown (by last_update_at) must not put the old state back.
+   */
+  private putContainer(hostId: number, c: DockerContainer): void {
+    const list = this.containersFor(hostId);
+    const cur = list.value.find((x) => x.container_id === c.container_id);
+    if (cur && Date.parse(c.last_update_at) < Date.parse(cur.last_update_at)) return;
+    upsert(list, c, (x) => x.container_id);
   }
 }

@@ -128,3 +128,27 @@ describe('actionsFor', () => {
     expect(actionsFor({ state: 'running', compose_project: null }, null)).toEqual([]);
   });
 });
+
+describe('late messages', () => {
+  let server: ContractServer;
+  let m: Mounted | undefined;
+  afterEach(async () => teardown(m, server));
+
+  it('an update older than the state shown does not bring the old state back', async () => {
+    resetBrowser();
+    const web = container(1, 'web', 'running', { last_update_at: '2026-01-10T10:00:05.000Z' });
+    server = await startServer((s) => {
+      s.dockerHosts = [dockerHost(1)];
+      s.containers.set(1, [web]);
+    });
+    window.location.hash = '#/docker/1/containers';
+    m = mount(server, undefined, { loginAs: 'viewer' });
+    await restore(m);
+    FakeSocket.latest().open();
+    await waitFor(() => row(m!.root, 'web'));
+    await pushWs({ type: 'docker_container_updated', host_id: 1, container: { ...web, state: 'exited', last_update_at: '2026-01-10T10:00:01.000Z' } });
+    expect(row(m.root, 'web')!.dataset.state).toBe('running');
+    await pushWs({ type: 'docker_container_updated', host_id: 1, container: { ...web, state: 'paused', last_update_at: '2026-01-10T10:00:09.000Z' } });
+    await waitFor(() => row(m!.root, 'web')!.dataset.state === 'paused');
+  });
+});

@@ -8,7 +8,7 @@ import { useServices } from '../../context';
 export function StatsDialog({ hostId, container, onClose }: { hostId: number; container: DockerContainer; onClose: () => void }) {
   const { api, i18n } = useServices();
   const { t } = i18n;
-  const { data, loading, reload } = useAsync(() => api.stats(hostId), [hostId]);
+  const { data, loading, reload } = useAsync(() => api.containerStats(hostId, container.container_id), [hostId, container.container_id]);
   const s = data?.stats.find((x) => container.container_id.startsWith(x.container_id) || x.container_id.startsWith(container.container_id.slice(0, 12)) || x.name === container.name);
   const rows: [string, string][] = s ? [
     [t('stats.cpu'), percent(s.cpu_percent)],
