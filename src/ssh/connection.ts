@@ -262,6 +262,7 @@ export class SshConnection {
   async end(timeoutMs = 1_000): Promise<void> {
     if (this.state === 'closed') return;
     this.closeReason ??= new Error('connection closed by the dashboard');
+    for (const channel of this.channels) closeChannel(channel, 'TERM');
     this.client.end();
     const timer = setTimeout(() => this.destroy(this.closeReason as Error), timeoutMs);
     await this.closedPromise;

@@ -207,7 +207,8 @@ export class SshPool {
     const entry = this.entries.get(hostId);
     if (!entry) return;
     this.entries.delete(hostId);
-    entry.conn.destroy(new SshError(entry.conn.ctx, `SSH connection to ${entry.target.host} closed: ${reason}`));
+    // With a grace period, so the commands still running on it are told to stop before the socket goes.
+    entry.conn.destroy(new SshError(entry.conn.ctx, `SSH connection to ${entry.target.host} closed: ${reason}`), 1_000);
   }
 
   private backoffFor(hostId: number): ConnectBackoff {

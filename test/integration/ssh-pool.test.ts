@@ -267,6 +267,26 @@ describe('SSH pool on the shared lab', () => {
     expect(await waitFor(async () => !(await alive()), 5_000)).toBe(true);
   });
 
+  it('invalidate() and close() stop the commands still running on the connection', async () => {
+    const pool = newPool();
+    const t = targetOf(lab.hosts[1], 120);
+    const checker = newPool();
+    const pids: string[] = [];
+    const closes: Array<Error | undefined> = [];
+    for (const p of [pool, pool]) {
+      let first = '';
+      await p.stream(t, 'echo "pid $$"; exec sleep 600', { onStdoutLine: (l) => (first ||= l), onClose: (_c, err) => void closes.push(err) });
+      expect(await waitFor(() => first !== '', 5_000)).toBe(true);
+      pids.push(first.split(' ')[1]);
+      if (pids.length === 1) pool.invalidate(120);
+    }
+    await pool.close();
+    const alive = async (pid: string) => (await checker.exec(t, `kill -0 ${pid} 2>/dev/null`)).code === 0;
+    for (const pid of pids) expect(await waitFor(async () => !(await alive(pid)), 5_000)).toBe(true);
+    expect(closes).toHaveLength(2);
+    expect(closes[0]?.message).toMatch(/invalidated/);
+  });
+
   it('stream() reports the exit code when the command ends by itself', async () => {
     const pool = newPool();
     const lines: string[] = [];
