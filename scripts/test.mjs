@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// `npm test`: every test (unit, UI components, integration against the lab, end-to-end in Chromium), then one
-// plain closing line with the counts. Extra arguments go to Vitest (e.g. `npm test -- --project unit`).
+// `npm test`: every test, then one plain closing line with the counts ("Tests: N passed, N failed, N skipped").
+// Two phases: the fast in-process tests (unit, UI components) in parallel, then the tests that share the lab of real
+// sshd + dockerd hosts (integration, then end-to-end in Chromium) one file at a time, on the same lab.
+// Extra arguments run one Vitest invocation with them instead, e.g. `npm test -- --project unit`.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -8,21 +10,36 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const report = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'homelab-test-')), 'report.json');
-const r = spawnSync(
-  process.execPath,
-  ['node_modules/vitest/vitest.mjs', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)],
-  { cwd: root, stdio: 'inherit' },
-);
-let summary = null;
-try {
-  const j = JSON.parse(fs.readFileSync(report, 'utf8'));
-  // A file that fails to load has no tests but must count as a failure.
-  const brokenFiles = (j.testResults ?? []).filter((f) => f.status === 'failed' && (f.assertionResults ?? []).length === 0).length;
-  summary = { passed: j.numPassedTests, failed: j.numFailedTests + brokenFiles, skipped: j.numPendingTests + j.numTodoTests };
-} catch {
-  // no report: vitest itself failed to start
-}
-if (summary) console.log(`\nTests: ${summary.passed} passed, ${summary.failed} failed, ${summary.skipped} skipped`);
-else console.log('\nTests: 0 passed, 1 failed (the test runner did not produce a report)');
-process.exit(r.status ?? 1);
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'homelab-test-'));
+const extra = process.argv.slice(2);
+const phases = extra.length
+  ? [extra]
+  : [
+      ['--project', 'unit', '--project', 'web'],
+      ['--project', 'integration', '--project', 'e2e', '--maxWorkers=1', '--minWorkers=1'],
+    ];
+
+const total = { passed: 0, failed: 0, skipped: 0 };
+let status = 0;
+phases.forEach((args, i) => {
+  const report = path.join(tmp, `report-${i}.json`);
+  const r = spawnSync(
+    process.execPath,
+    ['node_modules/vitest/vitest.mjs', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...args],
+    { cwd: root, stdio: 'inherit' },
+  );
+  if (r.status !== 0) status = r.status ?? 1;
+  try {
+    const j = JSON.parse(fs.readFileSync(report, 'utf8'));
+    // A file that fails to load has no tests but must count as a failure.
+    const broken = (j.testResults ?? []).filter((f) => f.status === 'failed' && (f.assertionResults ?? []).length === 0).length;
+    total.passed += j.numPassedTests;
+    total.failed += j.numFailedTests + broken;
+    total.skipped += j.numPendingTests + j.numTodoTests;
+  } catch {
+    total.failed += 1; // no report: Vitest itself failed to start
+  }
+});
+fs.rmSync(tmp, { recursive: true, force: true });
+console.log(`\nTests: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
+process.exit(status || (total.failed ? 1 : 0));
