@@ -1,5 +1,6 @@
 // The seed containers every lab host carries, one per case the dashboard must handle (LAB.md "Seed containers").
 // seedHost() is idempotent: it removes what a previous seed (or a test) left under the same names and recreates it.
+import { request } from 'node:http';
 import type { ExecOut } from './types.js';
 import { LAB_IMAGE, SEED } from './types.js';
 import { LabError, waitFor } from './run.js';
@@ -9,6 +10,7 @@ export interface SeedTarget {
   index: number;
   name: string;
   address: string;
+  dockerHost: string;
   docker(args: string[], opts?: { timeoutMs?: number }): Promise<ExecOut>;
   compose(args: string[], timeoutMs?: number): Promise<ExecOut>;
 }
@@ -83,12 +85,34 @@ async function composeUp(host: SeedTarget): Promise<void> {
   if (out.code !== 0) throw new LabError(`seeding ${host.name}: docker-compose up failed (exit ${out.code}): ${out.stderr.trim()}`);
 }
 
+/** Engine API GET over the host's socket: polling with the docker CLI would spawn a Go process every time. */
+function apiGet(socketPath: string, path: string, timeoutMs = 5_000): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const req = request({ socketPath, path, timeout: timeoutMs }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => (body += d));
+      res.on('end', () => {
+        if (res.statusCode !== 200) return reject(new LabError(`GET ${path}: HTTP ${res.statusCode} ${body.trim()}`));
+        try {
+          resolve(JSON.parse(body));
+        } catch (err) {
+          reject(new LabError(`GET ${path}: bad JSON`, { cause: err }));
+        }
+      });
+    });
+    req.on('timeout', () => req.destroy(new LabError(`GET ${path}: no answer in ${timeoutMs} ms`)));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 async function healthOf(host: SeedTarget, names: string[]): Promise<Map<string, string>> {
-  const out = await host.docker(['inspect', '--format', '{{.Name}} {{if .State.Health}}{{.State.Health.Status}}{{end}}', ...names]);
+  const socket = host.dockerHost.replace(/^unix:\/\//, '');
   const map = new Map<string, string>();
-  for (const line of out.stdout.split('\n')) {
-    const [name, status] = line.trim().split(' ');
-    if (name) map.set(name.replace(/^\//, ''), status ?? '');
+  for (const name of names) {
+    const c = (await apiGet(socket, `/v1.41/containers/${encodeURIComponent(name)}/json`)) as { State?: { Health?: { Status?: string } } };
+    map.set(name, c.State?.Health?.Status ?? '');
   }
   return map;
 }
