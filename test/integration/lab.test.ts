@@ -162,7 +162,7 @@ describe('private lab broken on purpose', () => {
     const refused = await ssh(lab, host, 'true');
     expect(refused.code).toBe(255);
     expect(refused.stderr).toContain('Connection refused');
-    expect(refused.ms).toBeLessThan(2_000);
+    expect(refused.ms).toBeLessThan(5_000); // no wait for a timeout (generous: the machine is shared)
     await host.startSshd();
     expect((await ssh(lab, host, 'true')).code).toBe(0);
   });
