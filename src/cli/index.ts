@@ -34,7 +34,8 @@ export async function runCli(argv: string[], out: (s: string) => void = (s) => p
   const [cmd, sub, arg] = positionals;
   if (!cmd || values.help || cmd === 'help') {
     out(USAGE);
-    return cmd ? 0 : 1;
+    // Asked for (--help, help): success. No command at all: a usage error.
+    return values.help || cmd === 'help' ? 0 : 1;
   }
   if (cmd === 'serve') {
     await import('../main.js');
