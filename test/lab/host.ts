@@ -54,6 +54,12 @@ export class LabHostImpl implements LabHost {
 
   /** Writes the host's files (configs, host key, compose file). The dir must not hold a previous run. */
   async prepare(authorizedKeysPath: string): Promise<void> {
+    mkdirSync(this.dir, { recursive: true });
+    // The host lives in memory: dockerd, containerd and vfs write and fsync a lot per container, which on a shared
+    // disk makes seeding crawl. HOMELAB_LAB_TMPFS=0 keeps it on disk. destroy() unmounts it.
+    if (process.env.HOMELAB_LAB_TMPFS !== '0') {
+      await must('mount', ['-t', 'tmpfs', '-o', 'size=1g,mode=0755', `tmpfs-${hostTag(this.index)}`, this.dir], { timeoutMs: 10_000 });
+    }
     mkdirSync(this.p.composeDir, { recursive: true });
     writeFileSync(this.p.daemonJson, daemonJson(this.p, this.index));
     writeFileSync(this.p.sshdConfig, sshdConfig(this.p, this.address, this.port, authorizedKeysPath));

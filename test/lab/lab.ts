@@ -57,10 +57,18 @@ async function destroyHosts(root: string, hosts: LabHostImpl[]): Promise<void> {
 }
 
 async function startHost(host: LabHostImpl, authorizedKeys: string, imageTar: string, seed: boolean): Promise<void> {
+  // HOMELAB_LAB_TRACE=1 prints where a slow start spends its time.
+  const trace = process.env.HOMELAB_LAB_TRACE ? traceFor(host.name) : () => undefined;
   await host.prepare(authorizedKeys);
-  await Promise.all([host.startDocker(), host.startSshd()]);
+  await Promise.all([host.startDocker().then(() => trace('dockerd ready')), host.startSshd().then(() => trace('sshd ready'))]);
   if (seed) await host.seed();
   else await ensureImage(host, imageTar);
+  trace(seed ? 'seeded' : 'image imported');
+}
+
+function traceFor(name: string): (what: string) => void {
+  const t0 = Date.now();
+  return (what) => console.error(`[lab] ${name}: ${what} after ${Date.now() - t0} ms`);
 }
 
 export async function startLab(opts: StartLabOptions): Promise<LabImpl> {
