@@ -145,7 +145,7 @@ export class LabHostImpl implements LabHost {
           if (!pidAlive(pid)) throw new LabError(`dockerd of ${this.name} exited:\n${this.logTail(this.p.dockerLog)}`);
           return existsSync(this.p.socket) && (await this.docker(['version', '--format', '{{.Server.Version}}'], { timeoutMs: 5_000 })).code === 0;
         },
-        40_000,
+        60_000,
         150,
       );
     } catch (err) {

@@ -16,9 +16,11 @@ export interface SeedTarget {
 }
 
 const LOOP = 'while true; do sleep 1; done';
+/** Deadline of one seeding step: generous, a 2-core machine shared with other heavy work makes `docker run` take 20 s+. */
+const STEP_MS = 120_000;
 const SINGLES = [SEED.web, SEED.sick, SEED.exited, SEED.paused, SEED.noisy, SEED.worker, SEED.idleStopped];
 
-async function ok(host: SeedTarget, args: string[], what: string, timeoutMs = 60_000): Promise<string> {
+async function ok(host: SeedTarget, args: string[], what: string, timeoutMs = STEP_MS): Promise<string> {
   const out = await host.docker(args, { timeoutMs });
   if (out.code !== 0) throw new LabError(`seeding ${host.name}: ${what} failed (exit ${out.code}): ${out.stderr.trim()}`);
   return out.stdout;
@@ -44,7 +46,7 @@ async function removeOld(host: SeedTarget): Promise<void> {
   const compose = await host.docker(['ps', '-aq', '--filter', `label=com.docker.compose.project=${SEED.composeProject}`]);
   const ids = compose.stdout.split('\n').filter(Boolean);
   // Missing names are fine here: the point is that none is left.
-  await host.docker(['rm', '-f', '-v', ...SINGLES, ...ids], { timeoutMs: 60_000 });
+  await host.docker(['rm', '-f', '-v', ...SINGLES, ...ids], { timeoutMs: STEP_MS });
 }
 
 function webArgs(host: SeedTarget, publish: boolean): string[] {
@@ -63,7 +65,7 @@ function webArgs(host: SeedTarget, publish: boolean): string[] {
 }
 
 async function runWeb(host: SeedTarget): Promise<void> {
-  const first = await host.docker(webArgs(host, true), { timeoutMs: 60_000 });
+  const first = await host.docker(webArgs(host, true), { timeoutMs: STEP_MS });
   if (first.code === 0) return;
   // Publishing is a bonus (the port may be taken on this machine): keep the container without it.
   await host.docker(['rm', '-f', SEED.web]);
@@ -71,7 +73,7 @@ async function runWeb(host: SeedTarget): Promise<void> {
 }
 
 async function runExited(host: SeedTarget): Promise<void> {
-  const out = await host.docker(['run', '--name', SEED.exited, '--init', LAB_IMAGE, 'sh', '-c', 'echo out; echo err >&2; exit 3'], { timeoutMs: 60_000 });
+  const out = await host.docker(['run', '--name', SEED.exited, '--init', LAB_IMAGE, 'sh', '-c', 'echo out; echo err >&2; exit 3'], { timeoutMs: STEP_MS });
   if (out.code !== 3) throw new LabError(`seeding ${host.name}: exited container ended with ${out.code}, expected 3: ${out.stderr.trim()}`);
 }
 
@@ -81,7 +83,7 @@ async function runPaused(host: SeedTarget): Promise<void> {
 }
 
 async function composeUp(host: SeedTarget): Promise<void> {
-  const out = await host.compose(['up', '-d', '--no-build'], 120_000);
+  const out = await host.compose(['up', '-d', '--no-build'], 2 * STEP_MS);
   if (out.code !== 0) throw new LabError(`seeding ${host.name}: docker-compose up failed (exit ${out.code}): ${out.stderr.trim()}`);
 }
 
@@ -157,7 +159,7 @@ export async function seedHost(host: SeedTarget, imageTar: string): Promise<void
         last = await healthOf(host, Object.keys(want));
         return Object.entries(want).every(([n, s]) => last.get(n) === s);
       },
-      30_000,
+      60_000,
       250,
     );
   } catch (err) {
