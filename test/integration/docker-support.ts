@@ -4,6 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 import { LAB_USER, type LabHost } from '../lab/index.js';
 import type { TestServer } from '../support/app.js';
+import type { WsTestClient } from '../support/ws-client.js';
 
 /** Registers a lab host through the API and answers its id. */
 export async function addHost(ts: TestServer, name: string, h: LabHost): Promise<number> {
@@ -86,4 +87,9 @@ export function remoteProcs(h: LabHost, pattern: string): number[] {
     }
   }
   return found;
+}
+
+/** Waits for a WebSocket message matching `pred` among those received after index `from` (ws.received.length earlier). */
+export async function wsAfter(ws: WsTestClient, from: number, pred: (m: any) => boolean, timeoutMs = 10_000): Promise<{ at: number; msg: any }> {
+  return until('a matching WebSocket message', async () => ws.received.slice(from).find((r) => pred(r.msg)), timeoutMs, 20);
 }
