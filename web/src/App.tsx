@@ -1,5 +1,6 @@
 /** Shell: navigation by sections, status bar (live connection, theme, language, user), login overlay. */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { useFocusTrap } from './components/focus';
 import { useServices } from './context';
 import { Dialog } from './components/Dialog';
 import { Icon, type IconName } from './components/Icon';
@@ -50,6 +51,20 @@ function Nav({ onNavigate }: { onNavigate?: () => void }) {
         </a>
       ))}
     </nav>
+  );
+}
+
+/** The navigation on a phone: a panel over the page, focus kept inside, Escape or a tap outside closes it. */
+function MobileMenu({ onClose }: { onClose: () => void }) {
+  const { i18n } = useServices();
+  const ref = useRef<HTMLElement>(null);
+  useFocusTrap(ref, onClose);
+  return (
+    <div class="fixed inset-0 z-40 bg-black/40 md:hidden" onClick={onClose}>
+      <aside ref={ref} role="dialog" aria-modal="true" aria-label={i18n.t('nav.main')} class="h-full w-64 bg-panel" onClick={(e) => e.stopPropagation()}>
+        <Nav onNavigate={onClose} />
+      </aside>
+    </div>
   );
 }
 
@@ -136,13 +151,7 @@ export function App() {
         <aside class="hidden w-56 shrink-0 border-r border-border bg-panel md:block">
           <Nav />
         </aside>
-        {menu && (
-          <div class="fixed inset-0 z-40 bg-black/40 md:hidden" onClick={() => setMenu(false)}>
-            <aside class="h-full w-64 bg-panel" onClick={(e) => e.stopPropagation()}>
-              <Nav onNavigate={() => setMenu(false)} />
-            </aside>
-          </div>
-        )}
+        {menu && <MobileMenu onClose={() => setMenu(false)} />}
         <main id="main" class="min-w-0 flex-1 p-3 sm:p-5" tabIndex={-1}>
           <CurrentSection />
         </main>

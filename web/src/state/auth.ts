@@ -54,8 +54,9 @@ export class AuthStore {
     try {
       this.user.value = await this.api.me();
       this.needLogin.value = false;
-    } catch {
-      this.clearToken();
+    } catch (err) {
+      // Only a refused token is forgotten; a server that is down for a moment does not log anyone out.
+      if ((err as { status?: number }).status === 401) this.clearToken();
       this.needLogin.value = true;
     }
   }
