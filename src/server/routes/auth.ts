@@ -17,7 +17,16 @@ export default async function authRoutes(app: App, opts: { auth: AuthService; us
   app.post(
     '/api/auth/login',
     {
-      config: { access: 'public', rateLimit: { max: opts.loginRateLimit, timeWindow: 60_000 } },
+      config: {
+        access: 'public',
+        rateLimit: {
+          max: opts.loginRateLimit,
+          timeWindow: 60_000,
+          // Keyed on the TCP peer, not request.ip: the app trusts X-Forwarded-For from anyone (trustProxy: true),
+          // so request.ip is whatever the client claims and a new header per attempt would get a new budget.
+          keyGenerator: (req) => req.socket.remoteAddress ?? req.ip,
+        },
+      },
       schema: {
         tags: ['auth'],
         summary: 'Exchange a username and password for a bearer token',
