@@ -92,12 +92,12 @@ describe('login rate limit', () => {
   afterAll(() => ts?.destroy());
 
   /** A login from a client of its own: a distinct loopback source address, so each test client has its own budget. */
-  function loginFrom(localAddress: string, body: object): Promise<{ status: number; body: any }> {
+  function loginFrom(localAddress: string, body: object, extraHeaders: Record<string, string> = {}): Promise<{ status: number; body: any }> {
     const url = new URL('/api/auth/login', ts.url);
     const payload = JSON.stringify(body);
     return new Promise((resolve, reject) => {
       const req = http.request(
-        { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', localAddress, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } },
+        { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', localAddress, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), ...extraHeaders } },
         (res) => {
           let text = '';
           res.setEncoding('utf8');
@@ -119,5 +119,11 @@ describe('login rate limit', () => {
     // Another client still logs in, and the limit is on login only.
     expect((await loginFrom('127.0.0.78', ADMIN)).status).toBe(200);
     expect((await ts.api('GET', '/api/auth/me')).status).toBe(200);
+  });
+
+  it('cannot be dodged by sending a different X-Forwarded-For with every attempt', async () => {
+    const bad = { username: 'admin', password: 'wrong-password' };
+    for (let i = 0; i < 3; i++) expect((await loginFrom('127.0.0.79', bad, { 'x-forwarded-for': `203.0.113.${i}` })).status).toBe(401);
+    expect((await loginFrom('127.0.0.79', bad, { 'x-forwarded-for': '203.0.113.99' })).status).toBe(429);
   });
 });
