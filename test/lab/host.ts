@@ -3,6 +3,7 @@
 // descriptor, the CLI) can drive the same host.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { join } from 'node:path';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { composeFile, daemonJson, defaultBridge, dockerdArgs, hostPaths, hostTag, sshdConfig, type HostPaths } from './config.js';
 import { hostProcesses, killAndWait, killCgroup, pidAlive, readPid, unmountUnder, utsInode } from './procs.js';
@@ -10,7 +11,6 @@ import { LabError, must, run, waitFor } from './run.js';
 import { seedHost } from './seed.js';
 import { DOCKER_GROUP, sshBanner, portClosed } from './system.js';
 import { LAB_IMAGE, type ExecOut, type LabHost } from './types.js';
-import { join } from 'node:path';
 
 const SYSTEM_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
