@@ -126,6 +126,7 @@ export class ContractServer {
       return send(200, a);
     }
     if (p === '/api/silences') return send(200, { silences: [] });
+    if (p === '/api/settings/ssh') return send(200, { user: 'automation', public_key: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAITest homelab@test' });
     return send(404, { error: 'not_found', message: `no route ${method} ${p}` });
   }
 }
