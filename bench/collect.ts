@@ -49,7 +49,7 @@ async function benchSize(ctx: BenchContext, n: number): Promise<(string | number
     const [ours, floor, nv] = ['ours', 'floor', 'naive'].map((k) => median(t[`${k}:${v}`]!));
     return [`${n} hosts, ${v}`, ms(ours!), ms(floor!), `${ms(nv!)} (${cmds[v] * n} conns)`, ratio(ours!, floor!), ratio(nv!, ours!)];
   });
-  rows.push([`${n} hosts, first (cold)`, `${ms(enableMs)} (enable via API: dial + full)`, '', '', '', '']);
+  rows.push([`${n} hosts, first (cold: API enable = dial + full)`, ms(enableMs), '', '', '', '']);
   return rows;
 }
 

@@ -1,6 +1,7 @@
 // `npm run bench [-- NAME...] [--minutes N] [--runs N]`: runs the benches (all, or those named) one after another
 // and prints a table per bench. Figures only: nothing is asserted (DESIGN.md, "Tests").
 import { existsSync } from 'node:fs';
+import os from 'node:os';
 import { actionBench } from './action.js';
 import { collectBench } from './collect.js';
 import { detectBench } from './detect.js';
@@ -18,6 +19,8 @@ async function optional(): Promise<Bench[]> {
   const b = mod.alertLatencyBench ?? mod.default;
   return b && typeof b.run === 'function' ? [b] : [];
 }
+
+const load = () => os.loadavg().map((l) => l.toFixed(1)).join(' ');
 
 function parseArgs(argv: string[]): { names: string[]; args: BenchArgs } {
   const names: string[] = [];
@@ -46,13 +49,14 @@ async function main(): Promise<void> {
   const ctx = new BenchContext(args);
   // Ctrl-C: stop the lab (its processes, mounts, iptables rules) before leaving.
   process.once('SIGINT', () => void ctx.stop().finally(() => process.exit(130)));
-  console.log(`# homelab benches — ${new Date().toISOString()} — node ${process.version}, ${(await import('node:os')).cpus().length} cores`);
+  console.log(`# homelab benches — ${new Date().toISOString()} — node ${process.version}, ${os.cpus().length} cores, load ${load()}`);
   try {
     for (const b of chosen) {
       ctx.log(`${b.name}: ${b.summary}`);
       const t0 = Date.now();
       await b.run(ctx);
-      ctx.log(`${b.name} done in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+      // The machine's load beside each table: figures taken on a busy 2-core box read differently.
+      ctx.print(`(${b.name}: ${((Date.now() - t0) / 1000).toFixed(0)} s; load average ${load()})`);
     }
   } finally {
     await ctx.stop();

@@ -90,15 +90,18 @@ export class ServerProcess {
     return text ? JSON.parse(text) : null;
   }
 
-  /** VmRSS and VmHWM (the kernel's own peak) in KiB, and CPU seconds used so far (user + system). */
-  sample(): { rssKb: number; hwmKb: number; cpuS: number } {
+  /**
+   * VmRSS, VmHWM (the kernel's own peak) and RssAnon (heap and other private memory; the rest of RSS is mostly the
+   * node binary's and libraries' resident file pages) in KiB, and CPU seconds used so far (user + system).
+   */
+  sample(): { rssKb: number; hwmKb: number; anonKb: number; cpuS: number } {
     const pid = this.child.pid!;
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const kb = (k: string) => Number(new RegExp(`^${k}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? NaN);
     // /proc/pid/stat fields 14 and 15 (utime, stime) in clock ticks, after the parenthesised command name.
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { rssKb: kb('VmRSS'), hwmKb: kb('VmHWM'), cpuS: (Number(f[11]) + Number(f[12])) / 100 };
+    return { rssKb: kb('VmRSS'), hwmKb: kb('VmHWM'), anonKb: kb('RssAnon'), cpuS: (Number(f[11]) + Number(f[12])) / 100 };
   }
 
   lastLogs(): string[] {
