@@ -36,8 +36,12 @@ export class DockerLiveReads {
       timeoutMs: this.execTimeoutMs,
       maxOutputBytes: 16 * 1024 * 1024,
     });
-    if (r.code !== 0 && !r.stdout && /Error|No such/i.test(r.stderr)) {
-      throw new AppError(502, 'docker_failed', `docker logs failed on ${host.name}: ${r.stderr.trim().split('\n')[0]}`);
+    // docker logs exits 0 whatever the container wrote; a non-zero exit is docker itself failing (daemon down, no
+    // such container, a log driver that cannot be read). Its message is the last stderr line: without this check a
+    // "Cannot connect to the Docker daemon" came back as the container's own stderr line, with 200.
+    if (r.code !== 0) {
+      const why = r.stderr.trim().split('\n').filter(Boolean).pop() ?? `exit code ${r.code}`;
+      throw new AppError(/No such container/i.test(why) ? 404 : 502, /No such container/i.test(why) ? 'not_found' : 'docker_failed', `docker logs failed on ${host.name}: ${why}`);
     }
     return parseLogs(r.stdout, r.stderr, { timestamps: q.timestamps });
   }
