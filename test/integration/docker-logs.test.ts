@@ -96,6 +96,17 @@ describe('logs', () => {
     expect((await ts.api('GET', logsUrl(noisyId.slice(0, 12), '?tail=1'))).body.lines).toHaveLength(1);
   });
 
+  it('a container removed behind our back (still listed until the next collection): 404 saying so, not an empty log', async () => {
+    await h.docker(['rm', '-f', 'logs-gone']);
+    await docker(h, ['run', '--name', 'logs-gone', 'homelab/busybox:1', 'echo', 'bye']);
+    await ts.api('POST', `/api/docker/hosts/${hostId}/collect`, { role: 'operator' });
+    expect((await ts.api('GET', logsUrl('logs-gone'))).body.lines.map((l: any) => l.text)).toEqual(['bye']);
+    await docker(h, ['rm', 'logs-gone']);
+    const r = await ts.api('GET', logsUrl('logs-gone'), { role: 'viewer' });
+    expect(r.status).toBe(404);
+    expect(r.body).toMatchObject({ error: 'not_found', message: expect.stringMatching(/No such container/) });
+  });
+
   it('bounds tail (1..5000: 6000 and 0 are 422, 5000 is fine)', async () => {
     for (const bad of ['6000', '0', '-1', 'abc']) {
       const r = await ts.api('GET', logsUrl(SEED.noisy, `?tail=${bad}`), { role: 'viewer' });
