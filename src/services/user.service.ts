@@ -56,9 +56,13 @@ export class UserService {
     await this.users.remove(id);
   }
 
-  /** First start: create the admin from the environment, or with a random password returned to print once. */
+  /**
+   * First start: create the admin from the environment, or with a random password returned to print once.
+   * "First" means no admin yet, not no user: users added with the CLI before the first start (say an operator)
+   * must not leave a server nobody can administer. A name already taken is left alone.
+   */
   async ensureAdmin(username: string, password: string | null): Promise<{ created: boolean; password?: string }> {
-    if ((await this.users.count()) > 0) return { created: false };
+    if ((await this.users.countAdmins()) > 0 || (await this.users.getByUsername(username))) return { created: false };
     const pwd = password ?? randomPassword();
     await this.create({ username, password: pwd, role: 'admin' });
     return { created: true, password: password ? undefined : pwd };
