@@ -131,6 +131,24 @@ describe('homelab CLI', () => {
     expect(missing.stderr).toMatch(/nope\.yml/);
   });
 
+  it('users added before the first start do not stop the server from creating its first admin', async () => {
+    const fresh = fs.mkdtempSync(path.join(os.tmpdir(), 'homelab-cli-first-'));
+    try {
+      const add = await homelab(['user', 'add', 'early', '--role', 'operator', '--password', 'early-password-1'], { env: { HOMELAB_DATA_DIR: fresh } });
+      expect(add.code).toBe(0);
+      // startTestServer logs in as the admin of HOMELAB_ADMIN_USERNAME/PASSWORD: it throws if none was created.
+      const ts = await startTestServer({ dataDir: fresh });
+      try {
+        expect((await ts.api('GET', '/api/auth/me')).body).toMatchObject({ username: ADMIN.username, role: 'admin' });
+        expect((await ts.api('GET', '/api/users')).body.users.map((u: { username: string }) => u.username)).toContain('early');
+      } finally {
+        await ts.destroy();
+      }
+    } finally {
+      fs.rmSync(fresh, { recursive: true, force: true });
+    }
+  });
+
   it('wrote what the server then sees: the users log in with their passwords, the imported hosts are listed', async () => {
     const ts = await startTestServer({ dataDir });
     try {
