@@ -1,9 +1,14 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
 
-/** OpenAPI generated from the route schemas; the interactive docs at /docs, the JSON at /docs/json. */
-export default async function openapi(app: FastifyInstance, opts: { version: string }) {
+/**
+ * OpenAPI generated from the route schemas; the interactive docs at /docs, the JSON at /docs/json.
+ * Wrapped in fastify-plugin: swagger collects routes with an onRoute hook, which in an encapsulated child context
+ * would see none of the app's routes (the document had no paths at all).
+ */
+export default fp(async function openapi(app: FastifyInstance, opts: { version: string }) {
   await app.register(swagger, {
     openapi: {
       info: {
@@ -18,4 +23,4 @@ export default async function openapi(app: FastifyInstance, opts: { version: str
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
-}
+});
