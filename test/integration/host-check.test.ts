@@ -61,6 +61,15 @@ describe('host check on the shared lab', () => {
     expect((await ts.api('GET', `/api/hosts/${id}`)).body.ssh_host_key).toBe('SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA');
   });
 
+  it("shows the dashboard's public key and SSH user to put on hosts (admin only)", async () => {
+    const r = await ts.api('GET', '/api/settings/ssh');
+    expect(r.status).toBe(200);
+    expect(r.body).toEqual({ user: LAB_USER, public_key: expect.any(String) });
+    // The key the lab authorized is the one the dashboard uses (HOMELAB_SSH_KEY_FILE): the checks above prove it works.
+    expect(r.body.public_key.split(' ').slice(0, 2)).toEqual(shared.clientPublicKey.split(' ').slice(0, 2));
+    expect((await ts.api('GET', '/api/settings/ssh', { role: 'operator' })).status).toBe(403);
+  });
+
   it('answers 404 for an unknown host and needs the operator role', async () => {
     expect((await ts.api('POST', '/api/hosts/999999/check')).status).toBe(404);
     const id = await addHost('check-3', shared.hosts[2]!);
