@@ -116,6 +116,27 @@ describe('host check on a private lab host whose key is regenerated', () => {
   });
 });
 
+describe('host check of a host that hangs', () => {
+  it('gives up at the connect deadline (5 s) with 502 instead of waiting forever, and marks the host offline', async () => {
+    const h = priv!.hosts[1]!;
+    const id = await addHost('hanging', h);
+    await h.hang();
+    try {
+      const t0 = Date.now();
+      const r = await ts.api('POST', `/api/hosts/${id}/check`);
+      const took = Date.now() - t0;
+      expect(r.status).toBe(502);
+      expect(r.body.message).toMatch(/hanging: .*(timed out|timeout)/i);
+      expect(took).toBeGreaterThanOrEqual(4_000);
+      expect(took).toBeLessThan(15_000);
+      expect((await ts.api('GET', `/api/hosts/${id}`)).body.status).toBe('offline');
+    } finally {
+      await h.unhang();
+    }
+    expect((await ts.api('POST', `/api/hosts/${id}/check`)).status).toBe(200);
+  });
+});
+
 describe('host check of an unreachable host', () => {
   it('answers 502 with a clear message and marks the host offline; back online once sshd answers again', async () => {
     const h = priv!.hosts[1]!;

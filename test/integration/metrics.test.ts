@@ -96,6 +96,11 @@ describe('host metrics from a lab host', () => {
       await new Promise((r) => setTimeout(r, 250));
     }
     expect(samples).toBeGreaterThanOrEqual(2);
+
+    // A deleted host's loop goes with it.
+    expect(ts.container.scheduler.has(`host-metrics:host:${id}`)).toBe(true);
+    expect((await ts.api('DELETE', `/api/hosts/${id}`)).status).toBe(204);
+    expect(ts.container.scheduler.has(`host-metrics:host:${id}`)).toBe(false);
   });
 });
 
