@@ -180,6 +180,26 @@ describe('live logs over the WebSocket', () => {
     await until('the remote docker logs -f to end after the last close', async () => followers().length === 0, 10_000);
   });
 
+  it('keeps streaming across a restart of the container (the remote docker logs -f ends when it stops)', async () => {
+    const ws = connect();
+    await ws.waitFor((m) => m.type === 'hello');
+    ws.send({ type: 'logs_subscribe', host_id: hostId, container_id: SEED.noisy });
+    const sub = (await ws.waitFor((m) => m.type === 'logs')).subscription;
+    const ticks = () => ws.messages('logs').filter((m) => m.subscription === sub).flatMap((m) => m.lines).filter((l: any) => /^tick \d+$/.test(l.text));
+    await until('a first tick', async () => ticks().length > 0, 10_000);
+    const r = await ts.api('POST', `/api/docker/containers/${hostId}/${SEED.noisy}/restart`, { role: 'operator' });
+    expect(r.status).toBe(200);
+    const startedAt = Date.parse(r.body.container.started_at);
+    // The restarted loop counts from 1 again: "tick 1", "tick 2"... must reach the same subscriber.
+    await until('ticks of the restarted container', async () => ticks().some((l: any) => Date.parse(l.ts) > startedAt), 15_000);
+    expect(ticks().filter((l: any) => Date.parse(l.ts) > startedAt)[0].text).toMatch(/^tick [12]$/);
+    // Nothing sent twice when the feed picked up again from its last line.
+    const all = ws.messages('logs').filter((m) => m.subscription === sub).flatMap((m) => m.lines);
+    expect(new Set(all.map((l: any) => `${l.stream} ${l.ts}`)).size).toBe(all.length);
+    ws.close();
+    await until('the remote docker logs -f to end after the close', async () => followers().length === 0, 10_000);
+  });
+
   it('refuses a bad subscription with an error message, and starts nothing', async () => {
     const ws = connect();
     await ws.waitFor((m) => m.type === 'hello');
