@@ -11,6 +11,7 @@ export class DockerStore {
   readonly error = signal<string | null>(null);
   private containers = new Map<number, Signal<DockerContainer[]>>();
   private containersLoaded = new Set<number>();
+  private inflight = new Map<number, Promise<void>>();
 
   constructor(private readonly api: Api) {}
 
@@ -57,10 +58,19 @@ export class DockerStore {
     return s;
   }
 
-  async loadContainers(hostId: number): Promise<void> {
-    const res = await this.api.containers(hostId);
-    this.containersFor(hostId).value = res.containers;
-    this.containersLoaded.add(hostId);
+  /** Joins a load already on the wire, so opening a host fires one request even if two views ask. */
+  loadContainers(hostId: number): Promise<void> {
+    const running = this.inflight.get(hostId);
+    if (running) return running;
+    const p = this.api
+      .containers(hostId)
+      .then((res) => {
+        this.containersFor(hostId).value = res.containers;
+        this.containersLoaded.add(hostId);
+      })
+      .finally(() => this.inflight.delete(hostId));
+    this.inflight.set(hostId, p);
+    return p;
   }
 
   /** After an action, show the container as the server returned it without waiting for the push. */

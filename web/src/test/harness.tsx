@@ -59,7 +59,7 @@ export async function restore(m: Mounted): Promise<void> {
   });
 }
 
-export async function waitFor<T>(fn: () => T | null | undefined | false, timeoutMs = 3000): Promise<T> {
+export async function waitFor<T>(fn: () => T | null | undefined | false, timeoutMs = 8000): Promise<T> {
   const start = Date.now();
   let last: unknown;
   for (;;) {

@@ -1,5 +1,5 @@
 /** Docker section: the host grid, or one host's detail view (#/docker/<id>/<tab>). */
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { lazy } from '../../components/Lazy';
 import { useServices } from '../../context';
 import { HostGrid } from './HostCard';
@@ -11,7 +11,12 @@ export function DockerSection({ parts }: { parts: string[] }) {
   const { docker, i18n } = useServices();
   const [filter, setFilter] = useState<'all' | 'enabled'>('all');
   const id = Number(parts[0]);
-  if (parts[0] && Number.isInteger(id)) return <HostDetail hostId={id} tab={parts[1] ?? 'containers'} />;
+  const detail = !!parts[0] && Number.isInteger(id);
+  // Opening a host by its address: fetch its containers while the detail view's code loads, not after.
+  useEffect(() => {
+    if (detail && (parts[1] ?? 'containers') === 'containers') void docker.loadContainers(id).catch(() => undefined);
+  }, [detail, id]);
+  if (detail) return <HostDetail hostId={id} tab={parts[1] ?? 'containers'} />;
   const hosts = docker.hosts.value.filter((h) => filter === 'all' || h.docker_enabled);
   return (
     <section aria-labelledby="docker-title" class="flex flex-col gap-4">
