@@ -77,6 +77,14 @@ describe('container down', () => {
     expect(await alertFor(`docker:${hostId}:batch:down`)).toEqual([]);
   });
 
+  it('closes the alert of a container whose homelab.monitor label is taken off', async () => {
+    h.docker.set(hostId, 'unlabel');
+    h.docker.set(hostId, 'unlabel', { state: 'exited' });
+    await ntfy.waitFor(titled('🚨', 'unlabel'));
+    h.docker.set(hostId, 'unlabel', { labels: {} });
+    await eventually(async () => (await alertFor(`docker:${hostId}:unlabel:down`, 'closed')).length === 1);
+  });
+
   it('warns when a running monitored container turns unhealthy, and closes when healthy again', async () => {
     h.docker.set(hostId, 'api', { health: 'starting' });
     h.docker.set(hostId, 'api', { health: 'unhealthy' });

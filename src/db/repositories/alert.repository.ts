@@ -202,6 +202,22 @@ export class AlertRepository {
     return new Map(rows.filter((r) => r.host_id !== null).map((r) => [r.host_id!, Number(r.n)]));
   }
 
+  /** Whether a container has anything open or pending (an alert or a grace clock): if not, an unmonitored one needs no work. */
+  async hasAnyForContainer(hostId: number, name: string): Promise<boolean> {
+    const open = await this.db
+      .selectFrom('alerts')
+      .select('id')
+      .where('host_id', '=', hostId)
+      .where('container_name', '=', name)
+      .where('state', '<>', 'closed')
+      .limit(1)
+      .executeTakeFirst();
+    if (open) return true;
+    // '_' in a name is a LIKE wildcard: at worst a false "yes", which only costs an evaluation
+    const clock = await this.db.selectFrom('alert_conditions').select('target').where('target', 'like', `docker:${hostId}:${name}:%`).limit(1).executeTakeFirst();
+    return !!clock;
+  }
+
   // --- grace clocks -------------------------------------------------------------------------------------------
 
   /** Starts the clock of a bad state (kept if already running); returns when it was first seen. */

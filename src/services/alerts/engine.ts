@@ -68,6 +68,8 @@ export class AlertEngine {
   private async evaluate(c: DockerContainer): Promise<void> {
     if (c.stale) return; // last known state of an unreachable daemon proves nothing
     const spec = monitorSpec(c.labels, { graceSeconds: this.d.graceSeconds });
+    // Most containers are not monitored: skip them unless they still carry an alert or a clock (label just removed).
+    if (!spec.monitored && !(await this.d.alerts.hasAnyForContainer(c.host_id, c.name))) return;
     const recheck = () => this.recheckContainer(c.host_id, c.name);
     const [down, unhealthy] = evaluateContainer(c, { graceSeconds: this.d.graceSeconds }) as [RuleResult, RuleResult];
     const held = down.active && this.heldByTask(c);
