@@ -41,7 +41,9 @@ export interface ChannelField { name: string; type: string; secret: boolean; req
 export interface ChannelKind { kind: string; label: string; fields: ChannelField[] }
 export interface Channel {
   id: number; name: string; kind: string; enabled: boolean;
-  config: Record<string, unknown> & { secrets_set?: string[] };
+  config: Record<string, unknown>;
+  /** Which secret fields have a value stored (the values themselves are never returned). */
+  secrets_set: string[];
   notify_resolved: boolean; last_success_at: string | null; last_error: string | null; last_error_at: string | null;
 }
 export type ContainerAction = 'start' | 'stop' | 'restart' | 'pause' | 'unpause' | 'kill' | 'remove' | 'redeploy';

@@ -59,7 +59,7 @@ function ChannelDialog({ channel, kinds, onClose, onDone }: { channel: Channel |
   const [config, setConfig] = useState<Record<string, unknown>>(() => ({ ...(channel?.config ?? {}) }));
   const { busy, run } = useAction();
   const def = kinds.find((k) => k.kind === kind);
-  const secretsSet = new Set(channel?.config.secrets_set ?? []);
+  const secretsSet = new Set(channel?.secrets_set ?? []);
   const submit = async (e: Event) => {
     e.preventDefault();
     const cfg: Record<string, unknown> = {};
