@@ -50,7 +50,8 @@ afterAll(() => {
   if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-describe('homelab CLI', () => {
+// Each test starts several Node processes (each loads the compiled server code): slow on a busy 2-core machine.
+describe('homelab CLI', { timeout: 180_000 }, () => {
   it('migrate: applies every migration on a fresh data dir, then says it is up to date', async () => {
     const first = await homelab(['migrate']);
     expect(first).toMatchObject({ code: 0, stderr: '' });
