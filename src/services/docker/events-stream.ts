@@ -70,8 +70,9 @@ export class DockerEventsStreams {
     if (!host || !host.docker_enabled || s.stopped) return this.stop(hostId);
     let opened = false;
     try {
-      s.handle = await this.d.transports.forHost(host).stream(events({ types: ['container', 'daemon'] }), {
+      const handle = await this.d.transports.forHost(host).stream(events({ types: ['container', 'daemon'] }), {
         onStdoutLine: (line) => {
+          if (s.stopped) return;
           if (!opened) {
             opened = true;
             s.attempt = 0;
@@ -87,6 +88,10 @@ export class DockerEventsStreams {
           this.schedule(hostId, s);
         },
       });
+      // Stopped (host disabled or removed, server stopping) while the stream was opening: stop() had no handle to
+      // close, so this one would have lived on, refreshing a host nobody watches.
+      if (s.stopped) return handle.close();
+      s.handle = handle;
       // The stream is up: catch up on anything missed while it was down.
       void this.d.resync(hostId).catch(() => {});
     } catch (err) {
