@@ -122,6 +122,25 @@ describe('docker events stream', () => {
     await docker(h, ['start', SEED.noisy]);
   });
 
+  it('a stream stopped while it is still opening does not live on (no remote process, no rows for the host)', async () => {
+    const other = lab.hosts[1]!;
+    expect(remoteProcs(other, 'docker events')).toEqual([]);
+    // A host row of its own: no pooled connection yet, so opening the stream includes a dial (hundreds of ms).
+    const r = await ts.api('POST', '/api/hosts', { body: { name: 'ev-race', host: other.address, port: other.port, username: 'automation' } });
+    expect(r.status).toBe(201);
+    await ts.container.repos.hosts.update(r.body.id, { docker_enabled: 1 });
+    const events = ts.container.docker.events;
+    events.start(r.body.id);
+    await new Promise((res) => setTimeout(res, 30));
+    events.stop(r.body.id);
+    // Give a leaked stream time to open, then make the host emit container events.
+    await new Promise((res) => setTimeout(res, 3000));
+    await docker(other, ['restart', SEED.worker]);
+    await new Promise((res) => setTimeout(res, 1500));
+    expect(remoteProcs(other, 'docker events')).toEqual([]);
+    expect((await ts.api('GET', `/api/docker/hosts/${r.body.id}/containers`)).body.containers).toEqual([]);
+  });
+
   it('disabling the host stops its events stream on the host', async () => {
     expect((await ts.api('POST', `/api/docker/hosts/${hostId}/disable`)).status).toBe(200);
     await until('the docker events process to end', async () => remoteProcs(h, 'docker events').length === 0, 10_000);
