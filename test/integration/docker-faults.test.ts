@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SEED, sharedLab, startLab, type Lab, type LabHost } from '../lab/index.js';
 import { utsInode } from '../lab/procs.js';
 import { startTestServer, type TestServer } from '../support/app.js';
-import { dockerJsonLines, enableHost, sleep } from './docker-support.js';
+import { WsTestClient } from '../support/ws-client.js';
+import { dockerJsonLines, enableHost, remoteProcs, sleep, until, wsAfter } from './docker-support.js';
 
 // Small deadlines so that a hung host costs seconds, not the default 15 s; exec is larger than a healthy
 // collection on a loaded 2-core machine, so "finished before the timeout" means something.
@@ -183,5 +184,40 @@ describe('faults on private lab hosts', () => {
     const { ms } = await backOnline(hungId!);
     console.log(`[docker-faults] unhung: online again after ${ms} ms`);
     expect((await ts.api('GET', '/api/health', { role: null })).status).toBe(200);
+  });
+
+  it('with the loops on (collection hourly), dockerd dying turns the host card to error through the events stream, and back online when it returns', async () => {
+    const h = priv.hosts[2]!;
+    const live = await startTestServer({
+      sshKeyFile: sharedLab().clientKeyPath,
+      scheduler: true,
+      env: { HOMELAB_DOCKER_COLLECT_INTERVAL: '3600', HOMELAB_SSH_EXEC_TIMEOUT: String(EXEC_TIMEOUT_S), HOMELAB_SSH_CONNECT_TIMEOUT: String(CONNECT_TIMEOUT_S) },
+    });
+    const ws = WsTestClient.connect(live.url, live.tokens.viewer);
+    try {
+      const { id } = await enableHost(live, 'fault-live', h);
+      await ws.waitFor((m) => m.type === 'hello');
+      await until('the events stream on the host', async () => remoteProcs(h, 'docker events').length > 0, 20_000);
+      await sleep(1500); // its catch-up collection
+      let from = ws.received.length;
+      let t0 = Date.now();
+      await h.stopDocker();
+      const down = await wsAfter(ws, from, (m) => m.type === 'docker_host_updated' && m.host.id === id && m.host.docker_status === 'error', 20_000);
+      console.log(`[docker-faults] dockerd stopped -> host card error on the WS after ${down.at - t0} ms (no poll: collection is hourly)`);
+      expect(down.msg.host.docker_status_reason).toMatch(/Cannot connect to the Docker daemon/);
+
+      from = ws.received.length;
+      t0 = Date.now();
+      await h.startDocker();
+      const up = await wsAfter(ws, from, (m) => m.type === 'docker_host_updated' && m.host.id === id && m.host.docker_status === 'online', 60_000);
+      console.log(`[docker-faults] dockerd back -> host card online on the WS after ${up.at - t0} ms (events stream reconnect backoff)`);
+      const cs = (await live.api('GET', `/api/docker/hosts/${id}/containers`)).body.containers;
+      expect(cs.length).toBeGreaterThan(0);
+      expect(cs.every((c: any) => c.stale === false)).toBe(true);
+    } finally {
+      ws.close();
+      await live.destroy();
+      await h.startDocker();
+    }
   });
 });
