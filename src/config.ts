@@ -36,6 +36,7 @@ export interface Config {
   webDir: string;
   schedulerEnabled: boolean;
   loginRateLimit: number;
+  trustProxy: boolean;
 }
 
 export class ConfigError extends Error {
@@ -126,5 +127,6 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     webDir: path.resolve(cwd, str(env, 'HOMELAB_WEB_DIR') ?? 'web/dist'),
     schedulerEnabled: bool(env, 'HOMELAB_SCHEDULER', true),
     loginRateLimit: int(env, 'HOMELAB_LOGIN_RATE_LIMIT', 10, 1, 10000),
+    trustProxy: bool(env, 'HOMELAB_TRUST_PROXY', false),
   };
 }

@@ -66,7 +66,11 @@ export interface Container {
 }
 
 export async function createContainer(config: Config, logger: Logger): Promise<Container> {
-  const db = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const db = openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    onIdleError: (err) => logger.warn({ err: err.message }, 'database connection lost; the pool reconnects on the next query'),
+  });
   const applied = await migrateToLatest(db.kysely);
   if (applied.length) logger.info({ migrations: applied, database: db.describe }, 'database migrated');
 

@@ -24,7 +24,8 @@ import { registerExtraRoutes } from './routes/index.js';
 export async function buildApp(c: Container, options: FastifyServerOptions = {}): Promise<App> {
   const app = Fastify({
     loggerInstance: c.logger,
-    trustProxy: true,
+    // X-Forwarded-For is believed only behind a reverse proxy the admin declared (else any client picks its IP).
+    trustProxy: c.config.trustProxy,
     bodyLimit: 4 * 1024 * 1024,
     // Over-long path parameters must reach our validation (422 with the reason), not Fastify's bare 400.
     maxParamLength: 2048,
