@@ -141,6 +141,19 @@ describe('docker events stream', () => {
     expect((await ts.api('GET', `/api/docker/hosts/${r.body.id}/containers`)).body.containers).toEqual([]);
   });
 
+  it('removing a Docker host stops its events stream and forgets its containers', async () => {
+    const other = lab.hosts[1]!;
+    const { id } = await enableHost(ts, 'ev-removed', other);
+    await until('the events stream of the new host', async () => remoteProcs(other, 'docker events').length > 0, 20_000);
+    expect((await ts.container.docker.repo.listContainers(id)).length).toBeGreaterThan(0);
+    expect((await ts.api('DELETE', `/api/hosts/${id}`)).status).toBe(204);
+    await until('the docker events process to end', async () => remoteProcs(other, 'docker events').length === 0, 10_000);
+    await docker(other, ['restart', SEED.worker]); // an event a leaked stream would act on
+    await new Promise((res) => setTimeout(res, 1500));
+    expect(await ts.container.docker.repo.listContainers(id)).toEqual([]);
+    expect((await ts.api('GET', '/api/docker/hosts')).body.hosts.map((x: any) => x.id)).not.toContain(id);
+  });
+
   it('disabling the host stops its events stream on the host', async () => {
     expect((await ts.api('POST', `/api/docker/hosts/${hostId}/disable`)).status).toBe(200);
     await until('the docker events process to end', async () => remoteProcs(h, 'docker events').length === 0, 10_000);
