@@ -35,6 +35,7 @@ export class WsHub {
     private readonly auth: AuthService,
     private readonly log: Logger,
     private readonly windowMs = 1000,
+    private readonly recheckMs = 60_000,
   ) {
     bus.onAny((event) => {
       for (const c of this.clients) c.coalescer.push(event);
@@ -51,9 +52,9 @@ export class WsHub {
   }
 
   /** Takes over a freshly upgraded socket; `principal` is set when the token came in the query string. */
-  accept(socket: WebSocket, principal: Principal | null): void {
-    if (principal) {
-      this.attach(socket, principal);
+  accept(socket: WebSocket, principal: Principal | null, token: string | null = null): void {
+    if (principal && token) {
+      this.attach(socket, principal, token);
       return;
     }
     const timer = setTimeout(() => socket.close(4401, 'authentication required'), 5000);
@@ -62,7 +63,7 @@ export class WsHub {
       try {
         const msg = JSON.parse(String(data)) as { type?: string; token?: string };
         if (msg.type !== 'auth' || typeof msg.token !== 'string') throw new Error('first message must be {type:"auth", token}');
-        this.attach(socket, await this.auth.authenticate(msg.token));
+        this.attach(socket, await this.auth.authenticate(msg.token), msg.token);
       } catch (err) {
         socket.send(JSON.stringify({ type: 'error', error: 'unauthorized', message: (err as Error).message }));
         socket.close(4401, 'authentication failed');
@@ -70,8 +71,16 @@ export class WsHub {
     });
   }
 
-  private attach(socket: WebSocket, principal: Principal): void {
+  private attach(socket: WebSocket, principal: Principal, token: string): void {
     const closers: (() => void)[] = [];
+    // A token revoked, a user deleted or a session expired while connected: checked again every minute.
+    const recheck = setInterval(() => {
+      this.auth.authenticate(token).catch((err: Error) => {
+        client.send({ type: 'error', error: 'unauthorized', message: err.message });
+        socket.close(4401, 'authentication expired');
+      });
+    }, this.recheckMs);
+    closers.push(() => clearInterval(recheck));
     const client: WsClient = {
       id: ++this.seq,
       principal,
