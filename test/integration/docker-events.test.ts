@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SEED, sharedLab, type Lab, type LabHost } from '../lab/index.js';
 import { startTestServer, type TestServer } from '../support/app.js';
 import { WsTestClient } from '../support/ws-client.js';
-import { docker, enableHost, remoteProcs, runLoop, until } from './docker-support.js';
+import { docker, enableHost, remoteProcs, runLoop, until, wsAfter } from './docker-support.js';
 
 // Polling is hourly here: anything seen within this bound came through the events stream.
 const BOUND_MS = 5_000;
@@ -32,7 +32,7 @@ beforeAll(async () => {
 afterAll(async () => {
   ws?.close();
   await ts?.destroy();
-  await h?.docker(['rm', '-f', 'ev-new']);
+  await h?.docker(['rm', '-f', 'ev-new', 'ev-health', 'ev-renamed']);
   // Leave the seed as the other files expect it.
   await h?.docker(['start', SEED.noisy]);
 });
@@ -93,6 +93,38 @@ describe('docker events stream', () => {
     await docker(h, ['rm', '-f', 'ev-new']);
     await ws.waitFor((m) => m.type === 'docker_container_removed' && m.container_id === id, BOUND_MS + 10_000);
     expect(await apiState('ev-new')).toBeUndefined();
+  });
+
+  it('health changes, pause and rename behind our back arrive through the events too', async () => {
+    const collectedAt = (await ts.api('GET', '/api/docker/hosts')).body.hosts.find((x: any) => x.id === hostId).docker_last_collect_at;
+    await h.docker(['rm', '-f', 'ev-health', 'ev-renamed']);
+    const { msg: healthy } = await latency('ev-health', 'running', () =>
+      docker(h, ['run', '-d', '--name', 'ev-health', '--init', '--health-cmd', 'test -f /tmp/ok', '--health-interval', '2s', '--health-retries', '1',
+        'homelab/busybox:1', 'sh', '-c', 'touch /tmp/ok; while true; do sleep 1; done']),
+    );
+    const id = healthy.container.container_id;
+    const byId = (pred: (c: any) => boolean) => (m: any) => m.type === 'docker_container_updated' && m.container.container_id === id && pred(m.container);
+    await ws.waitFor(byId((c) => c.health === 'healthy'), 20_000);
+    let from = ws.received.length;
+    let t0 = Date.now();
+    await docker(h, ['exec', 'ev-health', 'rm', '/tmp/ok']);
+    const sick = await wsAfter(ws, from, byId((c) => c.health === 'unhealthy'), 20_000);
+    console.log(`[docker-events] health probe failing -> unhealthy on the WS after ${sick.at - t0} ms (probe every 2 s)`);
+
+    from = ws.received.length;
+    t0 = Date.now();
+    await docker(h, ['pause', 'ev-health']);
+    const paused = await wsAfter(ws, from, byId((c) => c.state === 'paused'), BOUND_MS);
+    expect(paused.at - t0).toBeLessThan(BOUND_MS);
+    await docker(h, ['unpause', 'ev-health']);
+
+    from = ws.received.length;
+    await docker(h, ['rename', 'ev-health', 'ev-renamed']);
+    await wsAfter(ws, from, byId((c) => c.name === 'ev-renamed'), BOUND_MS);
+    expect(await apiState('ev-renamed')).toBe('running');
+    expect(await apiState('ev-health')).toBeUndefined();
+    expect((await ts.api('GET', '/api/docker/hosts')).body.hosts.find((x: any) => x.id === hostId).docker_last_collect_at).toBe(collectedAt);
+    await docker(h, ['rm', '-f', 'ev-renamed']);
   });
 
   it('the timeline (/events) has the docker events, newest first', async () => {
