@@ -1,3 +1,4 @@
+import { conflict } from '../../core/errors.js';
 import type { DockerRepository } from '../../db/repositories/docker.repository.js';
 import type { ContainerDiff } from '../../db/repositories/docker.repository.js';
 import type { HostRepository } from '../../db/repositories/host.repository.js';
@@ -88,6 +89,7 @@ export class DockerCollector {
       }
     }
 
+    await this.ensureEnabled(host);
     const now = new Date().toISOString();
     const psOk = out.sections.ps?.ok === true;
     let diff: ContainerDiff = { added: [], changed: [], removed: [] };
@@ -129,6 +131,7 @@ export class DockerCollector {
     const host = await this.d.hosts.get(hostId);
     if (!host || ids.length === 0) return { added: [], changed: [], removed: [] };
     const r = await this.d.transports.forHost(host).exec(inspectContainers(ids), { timeoutMs: this.d.execTimeoutMs });
+    await this.ensureEnabled(host);
     const { inspects } = parseInspect(r.stdout);
     const found = new Set(inspects.map((o) => String(o.Id)));
     const now = new Date().toISOString();
@@ -146,6 +149,16 @@ export class DockerCollector {
     return diff;
   }
 
+  /**
+   * Docker may be disabled on the host while its remote commands run (a second or more): writing afterwards brought
+   * back the rows that disable had just cleared, and showed the disabled host online. (Check and write are not one
+   * transaction; the gap left is a few microtasks, not a round trip.)
+   */
+  private async ensureEnabled(host: HostRow): Promise<void> {
+    const now = await this.d.hosts.get(host.id);
+    if (!now?.docker_enabled) throw conflict('docker_disabled', `Docker was disabled on ${host.name} during the collection: nothing was stored`);
+  }
+
   private async unreachable(host: HostRow, err: Error, started: number): Promise<CollectResult> {
     const reason = `cannot reach the host: ${err.message}`;
     return this.markDown(host, 'unreachable', reason, started, null);
@@ -157,6 +170,7 @@ export class DockerCollector {
 
   /** Docker or the host is down: keep the last known containers, flagged stale, and say why. */
   private async markDown(host: HostRow, status: 'error' | 'unreachable', reason: string, started: number, out: CollectOutput | null): Promise<CollectResult> {
+    await this.ensureEnabled(host);
     await this.d.docker.markStale(host.id, true);
     const updated = await this.d.hosts.update(host.id, { docker_status: status, docker_status_reason: reason.slice(0, 1000) });
     this.d.log.warn({ host: host.name, status, reason }, 'docker collection failed');
