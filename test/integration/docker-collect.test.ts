@@ -212,6 +212,21 @@ describe('collection of the 3 shared lab hosts', () => {
     }
   });
 
+  it('disabling a host while its collection runs leaves it disabled and empty (the collection does not write it back)', async () => {
+    const id = (await enableHost(ts, 'dc-race', lab.hosts[2]!)).id;
+    const running = ts.api('POST', `/api/docker/hosts/${id}/collect?full=true`, { role: 'operator' });
+    await new Promise((r) => setTimeout(r, 50));
+    expect((await ts.api('POST', `/api/docker/hosts/${id}/disable`)).status).toBe(200);
+    const r = await running;
+    expect(r.status).toBe(409);
+    expect(r.body).toMatchObject({ error: 'docker_disabled', message: expect.stringMatching(/disabled on dc-race during the collection/) });
+    await new Promise((res) => setTimeout(res, 300));
+    const card = (await ts.api('GET', '/api/docker/hosts')).body.hosts.find((x: any) => x.id === id);
+    expect(card).toMatchObject({ docker_enabled: false, docker_status: 'unknown', containers_total: 0, containers_running: 0 });
+    expect(await apiContainers(id)).toEqual([]);
+    expect((await ts.api('GET', `/api/docker/hosts/${id}/images`)).body.images).toEqual([]);
+  });
+
   it('collect needs operator, enable needs admin, and a host without Docker enabled answers 409', async () => {
     expect((await ts.api('POST', `/api/docker/hosts/${ids[0]}/collect`, { role: 'viewer' })).status).toBe(403);
     expect((await ts.api('POST', `/api/docker/hosts/${ids[0]}/enable`, { role: 'operator' })).status).toBe(403);
