@@ -3,6 +3,7 @@
 // state) against the same `docker stop|start` run directly on the host's socket.
 import { SEED } from '../test/lab/index.js';
 import type { Bench } from './lib/context.js';
+import { runInOwnSession } from './lib/own-session.js';
 import { serverWatching } from './lib/server.js';
 import { median, ms, p95, table, timed } from './lib/stats.js';
 
@@ -21,7 +22,8 @@ export const actionBench: Bench = {
       if (r.status !== 200 || r.body.container?.state !== want) throw new Error(`API ${verb}: HTTP ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
     };
     const direct = async (verb: 'start' | 'stop') => {
-      const r = await h.docker([verb, CONTAINER]);
+      // The docker CLI on the socket, in a session of its own like the sshd session the API's command runs in.
+      const r = await runInOwnSession('docker', [verb, CONTAINER], { DOCKER_HOST: h.dockerHost, DOCKER_CLI_HINTS: 'false' });
       if (r.code !== 0) throw new Error(`docker ${verb}: ${r.stderr}`);
     };
     const t = { api: { stop: [] as number[], start: [] as number[] }, direct: { stop: [] as number[], start: [] as number[] } };

@@ -2,10 +2,10 @@
 // (the same collect script straight on each host's docker socket, no SSH) and a naive client (a new SSH connection
 // per docker command). Steady = what the scheduler runs every minute (no container inspect unless something
 // changed); full = every container inspected (first cycle, every Nth, manual "collect now").
-import { execFile } from 'node:child_process';
 import { LAB_USER, type LabHost } from '../test/lab/index.js';
 import { collectScript } from '../src/providers/docker/commands.js';
 import type { Bench, BenchContext } from './lib/context.js';
+import { runInOwnSession } from './lib/own-session.js';
 import { naiveCycle, naiveTarget, type NaiveTarget } from './lib/naive-ssh.js';
 import { serverWatching } from './lib/server.js';
 import { median, ms, ratio, table, timed } from './lib/stats.js';
@@ -13,12 +13,11 @@ import { median, ms, ratio, table, timed } from './lib/stats.js';
 type Variant = 'steady' | 'full';
 const VARIANTS: Variant[] = ['steady', 'full'];
 
-/** The collect script through `sh -c`, as sshd would run it, with the host's socket as DOCKER_HOST. */
-function floorCycle(h: LabHost, variant: Variant): Promise<void> {
+/** The collect script through `sh -c`, as sshd would run it (own session too), with the host's socket as DOCKER_HOST. */
+async function floorCycle(h: LabHost, variant: Variant): Promise<void> {
   const script = collectScript({ inspect: variant === 'full' ? 'all' : [] });
-  return new Promise((resolve, reject) =>
-    execFile('sh', ['-c', script], { env: { ...process.env, DOCKER_HOST: h.dockerHost }, maxBuffer: 64 << 20, timeout: 30_000 }, (err) => (err ? reject(err) : resolve())),
-  );
+  const r = await runInOwnSession('sh', ['-c', script], { DOCKER_HOST: h.dockerHost });
+  if (r.code !== 0) throw new Error(`floor on ${h.name}: exit ${r.code}: ${r.stderr.slice(0, 200)}`);
 }
 
 async function benchSize(ctx: BenchContext, n: number): Promise<(string | number)[][]> {
