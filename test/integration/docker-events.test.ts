@@ -173,6 +173,24 @@ describe('docker events stream', () => {
     expect((await ts.api('GET', `/api/docker/hosts/${r.body.id}/containers`)).body.containers).toEqual([]);
   });
 
+  it('moving a Docker host to another address re-dials its events stream there', async () => {
+    const [a, b] = [lab.hosts[0]!, lab.hosts[1]!];
+    const { id } = await enableHost(ts, 'ev-moved', a);
+    await until('the events stream on the first address', async () => remoteProcs(a, 'docker events').length > 0, 20_000);
+    const r = await ts.api('PATCH', `/api/hosts/${id}`, { body: { host: b.address } });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    await until('the stream to move to the new address', async () => remoteProcs(a, 'docker events').length === 0 && remoteProcs(b, 'docker events').length > 0, 20_000);
+    // Events from the new address reach the host's containers. (Not `worker`: its auto_restart label has the alert
+    // engine start it again at once, and the WS keeps only the latest state of a container per second.)
+    await ts.api('POST', `/api/docker/hosts/${id}/collect`, { role: 'operator' });
+    const noisyB = JSON.parse(await docker(b, ['inspect', SEED.noisy]))[0].Id;
+    const from = ws.received.length;
+    await docker(b, ['stop', SEED.noisy]);
+    await wsAfter(ws, from, (m) => m.type === 'docker_container_updated' && m.host_id === id && m.container.container_id === noisyB && m.container.state === 'exited', BOUND_MS + 5_000);
+    await docker(b, ['start', SEED.noisy]);
+    expect((await ts.api('DELETE', `/api/hosts/${id}`)).status).toBe(204);
+  });
+
   it('removing a Docker host stops its events stream and forgets its containers', async () => {
     const other = lab.hosts[1]!;
     const { id } = await enableHost(ts, 'ev-removed', other);
