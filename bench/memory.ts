@@ -61,6 +61,7 @@ export const memoryBench: Bench = {
       await srv.stop();
     }
     const peak = Math.max(...samples.map((s) => s.rssKb));
+    const peakAt = samples.find((s) => s.rssKb === peak)!.t / 1000;
     const minutes = samples.at(-1)!.t / 60_000;
     // The first minute holds the warm-up (first collections, JIT, SQLite cache): the trend is taken after it.
     const trend = slopePerHour(samples.filter((s) => s.t >= 60_000).map((s) => ({ t: s.t, y: s.rssKb / 1024 })));
@@ -70,9 +71,10 @@ export const memoryBench: Bench = {
         `memory: server RSS watching ${lab.hosts.length} hosts for ${minutes.toFixed(1)} min (${samples.length} samples, every ${EVERY_MS / 1000} s; budget ${BUDGET_MB} MB)`,
         ['measure', 'value'],
         [
-          ['idle (no hosts)', mib(idle.rssKb)],
+          ['boot (first health answer)', mib(srv.bootRssKb)],
+          ['idle (admin logged in, no hosts)', mib(idle.rssKb)],
           ['start (10 hosts enabled, WS client on)', mib(watching.rssKb)],
-          ['peak (sampled)', mib(peak)],
+          ['peak (sampled)', `${mib(peak)} at ${peakAt.toFixed(0)} s`],
           ['peak (kernel VmHWM, whole life)', mib(last.hwmKb)],
           ['end', mib(last.rssKb)],
           ['  of which anonymous (heap, buffers)', mib(last.anonKb)],

@@ -25,6 +25,8 @@ export class ServerProcess {
   /** Log lines (warn and up) the server wrote. */
   logLines = 0;
   token = '';
+  /** RSS (KiB) at the first healthy answer, before the admin's login (argon2 verification). */
+  bootRssKb = 0;
 
   private constructor(
     readonly child: ChildProcess,
@@ -74,6 +76,7 @@ export class ServerProcess {
       }
       await sleep(200);
     }
+    sp.bootRssKb = sp.sample().rssKb;
     const login = await sp.api('POST', '/api/auth/login', ADMIN);
     sp.token = login.access_token;
     return sp;
