@@ -99,7 +99,13 @@ export function execOn(conn: SshConnection, command: string, opts: RunOptions, l
           code = typeof exitCode === 'number' ? exitCode : null;
           signal = exitSignal ?? null;
         });
-        channel.on('close', () => finish(null));
+        // A fast command's exit-status can arrive in the same packet batch as the exec reply, before these listeners
+        // exist: ssh2 then passes it with 'close' (as node's child processes do), so read it there too.
+        channel.on('close', (exitCode?: number | null, exitSignal?: string) => {
+          if (code === null && typeof exitCode === 'number') code = exitCode;
+          if (signal === null && typeof exitSignal === 'string') signal = exitSignal;
+          finish(null);
+        });
         channel.on('error', (e: Error) => finish(new SshError(conn.ctx, `SSH channel error on ${host}: ${e.message}`, e), channel));
         // Always send EOF: a command that reads stdin would otherwise wait for input until the deadline.
         channel.end(opts.stdin);
@@ -170,7 +176,8 @@ export async function streamOn(
   channel.on('exit', (exitCode: number | null) => {
     code = typeof exitCode === 'number' ? exitCode : null;
   });
-  channel.on('close', () => done(code));
+  // As in execOn: the exit status may come only with 'close' when the command ended before we listened.
+  channel.on('close', (exitCode?: number | null) => done(code ?? (typeof exitCode === 'number' ? exitCode : null)));
   channel.on('error', (e: Error) => done(null, new SshError(conn.ctx, `SSH stream error on ${host}: ${e.message}`, e)));
   channel.end();
 
