@@ -28,7 +28,7 @@ export async function buildApp(c: Container, options: FastifyServerOptions = {})
     trustProxy: c.config.trustProxy,
     bodyLimit: 4 * 1024 * 1024,
     // Over-long path parameters must reach our validation (422 with the reason), not Fastify's bare 400.
-    maxParamLength: 2048,
+    routerOptions: { maxParamLength: 2048 },
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, useDefaults: true } },
     ...options,
   }).withTypeProvider<TypeBoxTypeProviderShim>() as unknown as App;
