@@ -69,7 +69,17 @@ export class DockerActions {
     } else {
       command = containerAction(action, c.container_id, { force: opts.force, volumes: opts.volumes });
     }
-    const { task } = await this.runTask(host, `docker.container.${action}`, c.name, `docker:${hostId}:${c.container_id}`, by, command, TIMEOUT_MS[action]);
+    let task: { id: number };
+    try {
+      ({ task } = await this.runTask(host, `docker.container.${action}`, c.name, `docker:${hostId}:${c.container_id}`, by, command, TIMEOUT_MS[action]));
+    } catch (err) {
+      // Removed outside the dashboard since we last looked: say so (not "action failed"), and drop the stale row.
+      if (action !== 'redeploy' && /No such container/i.test((err as Error).message)) {
+        await this.collector.refresh(hostId, [c.container_id]).catch(() => undefined);
+        throw new AppError(404, 'not_found', `${c.name} no longer exists on ${host.name} (removed outside the dashboard); the list is updated`, { cause: err });
+      }
+      throw err;
+    }
     // Redeploy makes a new container (new id): a full collection finds it; other actions refresh just this one.
     if (action === 'redeploy') await this.service.collect(hostId);
     else await this.collector.refresh(hostId, [c.container_id]).catch(() => this.service.collect(hostId));
