@@ -130,6 +130,19 @@ describe('container actions on a real host', () => {
     expect(await task(r.body.task_id)).toMatchObject({ action: 'docker.container.remove', status: 'success', requested_by: 'admin' });
   });
 
+  it('an action on a container removed behind our back answers 404 saying so, and the list forgets it', async () => {
+    await runLoop(h, 'act-b');
+    await ts.api('POST', `/api/docker/hosts/${hostId}/collect`, { role: 'operator' });
+    await docker(h, ['rm', '-f', 'act-b']);
+    const r = await act('act-b', 'stop');
+    expect(r.status, JSON.stringify(r.body)).toBe(404);
+    expect(r.body).toMatchObject({ error: 'not_found', message: expect.stringMatching(/act-b no longer exists/) });
+    const names = (await ts.api('GET', `/api/docker/hosts/${hostId}/containers`)).body.containers.map((c: any) => c.name);
+    expect(names).not.toContain('act-b');
+    const t = (await ts.api('GET', `/api/tasks?host_id=${hostId}&action=docker.container.stop`)).body.tasks[0];
+    expect(t).toMatchObject({ target: 'act-b', status: 'failed', error: expect.stringMatching(/No such container/) });
+  });
+
   it('viewer may not act', async () => {
     expect((await act(SEED.worker, 'stop', 'viewer')).status).toBe(403);
     expect((await stateOf(h, SEED.worker))!.running).toBe(true);
