@@ -4,6 +4,7 @@
 // changed); full = every container inspected (first cycle, every Nth, manual "collect now").
 import { LAB_USER, type LabHost } from '../test/lab/index.js';
 import { collectScript } from '../src/providers/docker/commands.js';
+import type { CollectResult } from '../src/services/docker/collector.js';
 import type { Bench, BenchContext } from './lib/context.js';
 import { runInOwnSession } from './lib/own-session.js';
 import { naiveCycle, naiveTarget, type NaiveTarget } from './lib/naive-ssh.js';
@@ -20,6 +21,11 @@ async function floorCycle(h: LabHost, variant: Variant): Promise<void> {
   if (r.code !== 0) throw new Error(`floor on ${h.name}: exit ${r.code}: ${r.stderr.slice(0, 200)}`);
 }
 
+/** A failed collection returns fast: a figure is only worth something if every host answered. */
+function online(r: CollectResult): void {
+  if (r.docker_status !== 'online' || r.errors.length) throw new Error(`host ${r.host_id}: collection ${r.docker_status}: ${JSON.stringify(r.errors).slice(0, 300)}`);
+}
+
 async function benchSize(ctx: BenchContext, n: number): Promise<(string | number)[][]> {
   const lab = await ctx.lab(n);
   // A long full-inspect period: "steady" cycles must not turn into full ones on the 10th run.
@@ -34,7 +40,7 @@ async function benchSize(ctx: BenchContext, n: number): Promise<(string | number
     // Interleaved rounds: load from the rest of the machine drifts, and it then weighs on every column alike.
     for (let i = 0; i < runs; i++) {
       for (const v of VARIANTS) {
-        push(`ours:${v}`, await timed(() => Promise.all(ids.map((id) => svc.collect(id, { full: v === 'full' })))));
+        push(`ours:${v}`, await timed(() => Promise.all(ids.map((id) => svc.collect(id, { full: v === 'full' }).then(online)))));
         push(`floor:${v}`, await timed(() => Promise.all(lab.hosts.map((h) => floorCycle(h, v)))));
         push(`naive:${v}`, await timed(async () => (cmds[v] = (await Promise.all(naive.map((x) => naiveCycle(x, v === 'full'))))[0]!)));
       }
