@@ -30,7 +30,7 @@ export function loadSshKey(dataDir: string, keyFile: string | null): SshKey {
   if (!fs.existsSync(file)) {
     if (keyFile) throw new Error(`HOMELAB_SSH_KEY_FILE: ${keyFile} does not exist`);
     fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    const pair = ssh2.utils.generateKeyPairSync('ed25519', { comment: 'homelab-dashboard' });
+    const pair = generateEd25519();
     fs.writeFileSync(file, pair.private, { mode: 0o600, flag: 'wx' });
     fs.writeFileSync(`${file}.pub`, pair.public + '\n', { mode: 0o644 });
   }
@@ -42,4 +42,17 @@ export function loadSshKey(dataDir: string, keyFile: string | null): SshKey {
   if (fs.existsSync(`${file}.pub`)) publicKey = fs.readFileSync(`${file}.pub`, 'utf8').trim();
   else publicKey = `${key.type} ${key.getPublicSSH().toString('base64')} homelab-dashboard`;
   return { privateKey, publicKey, file };
+}
+
+/**
+ * ssh2's generator drops a leading zero byte of the ed25519 public key about once in 400 keys, writing a key that no
+ * parser (its own included) accepts. Such a pair is detectable: keep only one whose private key parses back whole.
+ */
+export function generateEd25519(): { private: string; public: string } {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const pair = ssh2.utils.generateKeyPairSync('ed25519', { comment: 'homelab-dashboard' });
+    const parsed = ssh2.utils.parseKey(pair.private);
+    if (!(parsed instanceof Error) && !Array.isArray(parsed) && parsed.getPublicSSH().length === 51) return pair;
+  }
+  throw new Error('could not generate a valid ed25519 SSH key');
 }
