@@ -50,7 +50,8 @@ export class ServerProcess {
     const dataDir = mkdtempSync(join(tmpdir(), 'homelab-bench-'));
     const port = await freePort();
     const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('HOMELAB_'))) as Record<string, string>;
-    const child = spawn(process.execPath, [main], {
+    // The same V8 flags as `npm start` (package.json): a 2 MB young generation keeps RSS ~30 MB lower.
+    const child = spawn(process.execPath, ['--max-semi-space-size=2', main], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: {
