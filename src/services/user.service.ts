@@ -27,14 +27,11 @@ export class UserService {
     return mapUser(row);
   }
 
-  async update(id: number, patch: { password?: string; role?: Role }, actorId: number): Promise<User> {
+  async update(id: number, patch: { password?: string; role?: Role }): Promise<User> {
     const user = await this.users.get(id);
     if (!user) throw notFound('user', id);
     if (patch.role && patch.role !== 'admin' && user.role === 'admin' && (await this.users.countAdmins()) <= 1) {
       throw conflict('last_admin', 'cannot demote the last admin: make another user admin first');
-    }
-    if (patch.role && id === actorId && patch.role !== user.role && user.role === 'admin' && patch.role !== 'admin') {
-      // allowed when other admins exist (checked above); nothing else to do
     }
     const changes: { password_hash?: string; role?: Role } = {};
     if (patch.password !== undefined) {

@@ -37,7 +37,7 @@ export default async function userRoutes(app: App, opts: { users: UserService; a
         response: { 200: UserSchema, ...errors(401, 403, 404, 409, 422) },
       },
     },
-    async (req) => users.update(req.params.id, req.body, req.principal!.id),
+    async (req) => users.update(req.params.id, req.body),
   );
   app.delete(
     '/api/users/:id',
