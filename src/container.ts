@@ -11,8 +11,9 @@ import { TokenRepository } from './db/repositories/token.repository.js';
 import { UserRepository } from './db/repositories/user.repository.js';
 import { Scheduler, staggerDelay } from './jobs/scheduler.js';
 import { LocalTransport } from './providers/docker/local-transport.js';
-import { TransportFactory } from './providers/docker/transports.js';
+import { Engines } from './providers/registry.js';
 import { WsHub } from './server/ws/hub.js';
+import { registerLogTopics } from './server/ws/logs.js';
 import { type AlertingModule, setupAlerting } from './services/alerts/index.js';
 import { type DockerModule, setupDocker } from './services/docker/index.js';
 import { AuthService } from './services/auth.service.js';
@@ -47,7 +48,7 @@ export interface Container {
   sshKey: SshKey;
   bus: EventBus;
   pool: SshPool;
-  transports: TransportFactory;
+  engines: Engines;
   auth: AuthService;
   users: UserService;
   hosts: HostService;
@@ -65,16 +66,11 @@ export interface Container {
   lifecycle: { start: (() => Promise<void>)[]; stop: (() => Promise<void>)[] };
 }
 
-export async function createContainer(config: Config, logger: Logger): Promise<Container> {
-  const db = openDatabase({
-    databaseUrl: config.databaseUrl,
-    dataDir: config.dataDir,
-    onIdleError: (err) => logger.warn({ err: err.message }, 'database connection lost; the pool reconnects on the next query'),
-  });
-  const applied = await migrateToLatest(db.kysely);
-  if (applied.length) logger.info({ migrations: applied, database: db.describe }, 'database migrated');
+type Repos = Container['repos'];
 
-  const repos = {
+export async function createContainer(config: Config, logger: Logger): Promise<Container> {
+  const db = await openAndMigrate(config, logger);
+  const repos: Repos = {
     users: new UserRepository(db.kysely),
     tokens: new TokenRepository(db.kysely),
     hosts: new HostRepository(db.kysely),
@@ -87,7 +83,6 @@ export async function createContainer(config: Config, logger: Logger): Promise<C
   const secretBox = loadSecretBox(config.dataDir, config.secretKey);
   const sshKey = loadSshKey(config.dataDir, config.sshKeyFile);
   const bus = new EventBus((err, event) => logger.error({ err, event: event.type }, 'event subscriber failed'));
-
   let hosts: HostService | undefined;
   const pool = new SshPool({
     privateKey: sshKey.privateKey,
@@ -96,39 +91,16 @@ export async function createContainer(config: Config, logger: Logger): Promise<C
     logger: logger.child({ area: 'ssh' }),
     onHostKeyPinned: (target, fingerprint) => hosts?.pinIfUnset(target.hostId, fingerprint),
   });
-  const transports = new TransportFactory(pool, new LocalTransport());
+  const engines = new Engines({ pool, local: new LocalTransport(), execTimeoutMs: config.sshExecTimeoutMs, log: logger.child({ area: 'docker' }) });
   const auth = new AuthService(repos.users, repos.tokens, config.jwtSecret ?? secretBox.derive('jwt'), config.jwtTtlSeconds);
-  const users = new UserService(repos.users);
   const tasks = new TaskService(repos.tasks, bus, logger.child({ area: 'tasks' }));
   hosts = new HostService(repos.hosts, pool, bus, config.sshUser);
-  const metrics = new MetricsService(repos.hosts, transports, bus, logger.child({ area: 'metrics' }), config.hostOfflineAfter);
+  const metrics = new MetricsService(repos.hosts, engines, bus, logger.child({ area: 'metrics' }), config.hostOfflineAfter);
   const hub = new WsHub(bus, auth, logger.child({ area: 'ws' }));
   const scheduler = new Scheduler(logger.child({ area: 'jobs' }));
 
-  const scheduleHostMetrics = async () => {
-    const rows = (await repos.hosts.list()).filter((h) => h.transport !== 'portainer');
-    rows.forEach((h, i) =>
-      scheduler.add({
-        name: 'host-metrics',
-        target: `host:${h.id}`,
-        intervalSeconds: config.hostMetricsInterval,
-        startDelayMs: staggerDelay(i, rows.length, config.hostMetricsInterval),
-        run: () => metrics.collect(h.id),
-      }),
-    );
-  };
-
-  const docker = setupDocker({
-    config,
-    logger,
-    db: db.kysely,
-    hosts: repos.hosts,
-    bus,
-    transports,
-    tasks,
-    scheduler,
-    hub,
-  });
+  const docker = setupDocker({ config, logger, db: db.kysely, hosts: repos.hosts, bus, engines, tasks, scheduler });
+  registerLogTopics(hub, docker.liveLogs);
   const alerting = await setupAlerting({
     config,
     logger,
@@ -155,9 +127,9 @@ export async function createContainer(config: Config, logger: Logger): Promise<C
     sshKey,
     bus,
     pool,
-    transports,
+    engines,
     auth,
-    users,
+    users: new UserService(repos.users),
     hosts,
     tasks,
     metrics,
@@ -168,16 +140,7 @@ export async function createContainer(config: Config, logger: Logger): Promise<C
     lifecycle: { start: [() => docker.start(), () => alerting.start()], stop: [() => docker.stop(), () => alerting.stop()] },
     async start() {
       if (!config.schedulerEnabled) return;
-      await scheduleHostMetrics();
-      // Hosts added, edited or removed later get their loop (re)made without a restart.
-      bus.on('host_updated', (e) => {
-        const key = `host-metrics:host:${e.host.id}`;
-        if (!scheduler.has(key) && e.host.transport !== 'portainer') {
-          scheduler.add({ name: 'host-metrics', target: `host:${e.host.id}`, intervalSeconds: config.hostMetricsInterval, run: () => metrics.collect(e.host.id) });
-        }
-      });
-      bus.on('host_removed', (e) => scheduler.removeTarget(`host:${e.host_id}`));
-      scheduler.add({ name: 'metrics-retention', intervalSeconds: 3600, run: () => metrics.prune(config.metricsRetentionDays) });
+      await startHostMetrics(c);
       for (const fn of c.lifecycle.start) await fn();
     },
     async stop() {
@@ -189,4 +152,28 @@ export async function createContainer(config: Config, logger: Logger): Promise<C
     },
   };
   return c;
+}
+
+async function openAndMigrate(config: Config, logger: Logger): Promise<Db> {
+  const db = openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    onIdleError: (err) => logger.warn({ err: err.message }, 'database connection lost; the pool reconnects on the next query'),
+  });
+  const applied = await migrateToLatest(db.kysely);
+  if (applied.length) logger.info({ migrations: applied, database: db.describe }, 'database migrated');
+  return db;
+}
+
+/** A metrics loop per host that reports metrics, (re)made as hosts are added, edited or removed; and retention. */
+async function startHostMetrics({ config, repos, scheduler, metrics, bus }: Container): Promise<void> {
+  const loop = (hostId: number, startDelayMs?: number) =>
+    scheduler.add({ name: 'host-metrics', target: `host:${hostId}`, intervalSeconds: config.hostMetricsInterval, startDelayMs, run: () => metrics.collect(hostId) });
+  const rows = (await repos.hosts.list()).filter((h) => metrics.reports(h));
+  rows.forEach((h, i) => loop(h.id, staggerDelay(i, rows.length, config.hostMetricsInterval)));
+  bus.on('host_updated', (e) => {
+    if (!scheduler.has(`host-metrics:host:${e.host.id}`) && metrics.reports(e.host)) loop(e.host.id);
+  });
+  bus.on('host_removed', (e) => scheduler.removeTarget(`host:${e.host_id}`));
+  scheduler.add({ name: 'metrics-retention', intervalSeconds: 3600, run: () => metrics.prune(config.metricsRetentionDays) });
 }

@@ -27,7 +27,8 @@ export interface ApiToken {
 }
 
 export type HostStatus = 'online' | 'offline' | 'unknown';
-export type HostTransport = 'ssh' | 'local' | 'portainer';
+/** A host's kind: how it is reached (src/providers/registry.ts maps each to its engine). */
+export type HostTransport = 'ssh' | 'local';
 export type DockerStatus = 'online' | 'error' | 'unreachable' | 'unknown';
 
 export interface HostMetrics {
@@ -222,6 +223,16 @@ export interface DockerHostSummary {
   containers_running: number;
   containers_total: number;
   open_alerts: number;
+  /** What this host's engine can do: the UI offers only these (src/providers/docker/engine.ts). */
+  capabilities: DockerCapabilities;
+}
+
+export interface DockerCapabilities {
+  redeploy: boolean;
+  compose_actions: boolean;
+  host_metrics: boolean;
+  prune: ('containers' | 'images' | 'volumes' | 'networks')[];
+  live_logs: boolean;
 }
 
 export interface LogLine {

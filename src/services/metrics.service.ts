@@ -2,9 +2,7 @@ import type { EventBus } from '../core/event-bus.js';
 import type { HostMetrics } from '../core/types.js';
 import { mapHost, mapMetrics, type HostRepository } from '../db/repositories/host.repository.js';
 import type { HostRow } from '../db/schema.js';
-import { hostMetrics } from '../providers/docker/commands.js';
-import { parseMetrics } from '../providers/docker/parse.js';
-import type { TransportFactory } from '../providers/docker/transports.js';
+import type { Engines } from '../providers/registry.js';
 
 interface Logger {
   debug(o: object, m?: string): void;
@@ -13,13 +11,14 @@ interface Logger {
 }
 
 /**
- * Host metrics (uptime, load, CPUs, memory, root disk) over the host's pooled connection. A host answering is
+ * Host metrics (uptime, load, CPUs, memory, root disk) of the hosts whose engine can report them (capability
+ * `host_metrics`: today every host with a shell, over its pooled connection). A host answering is
  * `online`; after `offlineAfter` failures in a row it is `offline` with the reason. `host_updated` on every change.
  */
 export class MetricsService {
   constructor(
     private readonly hosts: HostRepository,
-    private readonly transports: TransportFactory,
+    private readonly engines: Engines,
     private readonly bus: EventBus,
     private readonly log: Logger,
     private readonly offlineAfter: number,
@@ -27,11 +26,9 @@ export class MetricsService {
 
   async collect(hostId: number): Promise<HostMetrics | null> {
     const row = await this.hosts.get(hostId);
-    if (!row || row.transport === 'portainer') return null;
+    if (!row || !this.reports(row)) return null;
     try {
-      const r = await this.transports.forHost(row).exec(hostMetrics());
-      if (r.code !== 0) throw new Error(`metrics command exited ${r.code}: ${r.stderr.trim().split('\n')[0] ?? ''}`);
-      const parsed = parseMetrics(r.stdout);
+      const parsed = await this.engines.forHost(row).hostMetrics();
       if (parsed.errors.length) this.log.debug({ host: row.name, errors: parsed.errors }, 'some host metrics unreadable');
       const sample = { collected_at: new Date().toISOString(), ...parsed.metrics };
       await this.hosts.addMetrics(hostId, sample);
@@ -47,6 +44,11 @@ export class MetricsService {
       await this.fail(row, err as Error);
       throw err;
     }
+  }
+
+  /** Whether this host has metrics at all (the engine's capability). */
+  reports(row: Pick<HostRow, 'transport'>): boolean {
+    return this.engines.capabilities(row).host_metrics;
   }
 
   private async fail(row: HostRow, err: Error): Promise<void> {

@@ -276,11 +276,11 @@ export interface ComposeTarget {
  * (`docker-compose`), whichever the host has; the script says which on stdout.
  */
 export function composeRedeploy(t: ComposeTarget): ShellCommand {
-  const project = quote(g.composeProject(t.project));
-  const service = quote(g.composeService(t.service));
-  const dir = quote(g.absolutePath(t.workingDir, 'working_dir'));
-  if (t.configFiles.length === 0) throw new g.DockerInputError('config_files', 'must name at least one compose file');
-  const files = t.configFiles.map((f, i) => `-f ${quote(g.absolutePath(f, `config_files[${i}]`))}`).join(' ');
+  checkComposeTarget(t);
+  const project = quote(t.project);
+  const service = quote(t.service);
+  const dir = quote(t.workingDir);
+  const files = t.configFiles.map((f) => `-f ${quote(f)}`).join(' ');
   return script(
     [
       `cd ${dir} || exit 66`,
@@ -292,6 +292,19 @@ export function composeRedeploy(t: ComposeTarget): ShellCommand {
       `"$@" -p ${project} ${files} up -d --no-deps --force-recreate ${service}`,
     ].join('\n'),
   );
+}
+
+/**
+ * Validates a redeploy target against Docker's grammar (throws DockerInputError). Services call it before they create
+ * a task, so bad labels answer 422 with nothing run; composeRedeploy calls it again.
+ */
+export function checkComposeTarget(t: ComposeTarget): ComposeTarget {
+  g.composeProject(t.project);
+  g.composeService(t.service);
+  g.absolutePath(t.workingDir, 'working_dir');
+  if (t.configFiles.length === 0) throw new g.DockerInputError('config_files', 'must name at least one compose file');
+  t.configFiles.forEach((f, i) => g.absolutePath(f, `config_files[${i}]`));
+  return t;
 }
 
 export interface PruneKinds {
@@ -310,6 +323,14 @@ export function prune(kinds: PruneKinds): ShellCommand {
   if (kinds.images) sections.push({ name: 'images', body: `docker image prune -f${kinds.images === 'all' ? ' -a' : ''}` });
   if (kinds.volumes) sections.push({ name: 'volumes', body: 'docker volume prune -f' });
   if (kinds.networks) sections.push({ name: 'networks', body: 'docker network prune -f' });
-  if (sections.length === 0) throw new g.DockerInputError('kinds', 'choose at least one of containers, images, volumes, networks');
+  checkPruneKinds(kinds);
   return sectionsScript(sections);
+}
+
+/** At least one kind chosen (throws DockerInputError): checked before a prune task is created. */
+export function checkPruneKinds(kinds: PruneKinds): PruneKinds {
+  if (!kinds.containers && !kinds.images && !kinds.volumes && !kinds.networks) {
+    throw new g.DockerInputError('kinds', 'choose at least one of containers, images, volumes, networks');
+  }
+  return kinds;
 }

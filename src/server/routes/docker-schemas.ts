@@ -17,6 +17,16 @@ export const DockerHostSummarySchema = Type.Object({
   containers_running: Type.Integer(),
   containers_total: Type.Integer(),
   open_alerts: Type.Integer(),
+  capabilities: Type.Object(
+    {
+      redeploy: Type.Boolean({ description: 'redeploy a compose service (pull + recreate)' }),
+      compose_actions: Type.Boolean({ description: 'start/stop/restart a whole compose project' }),
+      host_metrics: Type.Boolean({ description: 'uptime, load, memory and disk of the machine' }),
+      prune: Type.Array(Type.Union([Type.Literal('containers'), Type.Literal('images'), Type.Literal('volumes'), Type.Literal('networks')])),
+      live_logs: Type.Boolean({ description: 'follow a container output live' }),
+    },
+    { description: "what this host's Docker engine can do; the UI offers only these" },
+  ),
 });
 
 export const PortSchema = Type.Object({

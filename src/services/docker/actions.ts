@@ -2,18 +2,11 @@ import { AppError, conflict } from '../../core/errors.js';
 import type { DockerContainer } from '../../core/types.js';
 import { type DockerRepository, mapContainer } from '../../db/repositories/docker.repository.js';
 import type { HostRow } from '../../db/schema.js';
-import {
-  type ComposeAction,
-  type ContainerAction,
-  type PruneKinds,
-  type ShellCommand,
-  composeAction,
-  composeRedeploy,
-  containerAction,
-  prune,
-} from '../../providers/docker/commands.js';
-import { composeTarget, parsePruneOutput } from '../../providers/docker/parse-live.js';
-import type { TransportFactory } from '../../providers/docker/transports.js';
+import { type ComposeAction, type ContainerAction, type PruneKinds, checkComposeTarget, checkPruneKinds } from '../../providers/docker/commands.js';
+import * as g from '../../providers/docker/grammar.js';
+import { type ActionOutput, type DockerEngine, type EngineCapabilities, isEngineError } from '../../providers/docker/engine.js';
+import { composeTarget } from '../../providers/docker/parse-live.js';
+import type { Engines } from '../../providers/registry.js';
 import type { TaskService } from '../task.service.js';
 import type { DockerCollector } from './collector.js';
 import type { DockerService } from './docker.service.js';
@@ -48,15 +41,16 @@ export class DockerActions {
     private readonly service: DockerService,
     private readonly collector: DockerCollector,
     private readonly docker: DockerRepository,
-    private readonly transports: TransportFactory,
+    private readonly engines: Engines,
     private readonly tasks: TaskService,
   ) {}
 
   async container(hostId: number, ref: string, action: Action, opts: { force?: boolean; volumes?: boolean }, by: string): Promise<ActionResult> {
     const host = await this.service.enabledHost(hostId);
     const c = await this.service.resolve(hostId, ref);
-    let command: ShellCommand;
+    let run: (engine: DockerEngine) => Promise<ActionOutput>;
     if (action === 'redeploy') {
+      this.require(host, 'redeploy', 'redeploy (compose pull + recreate)');
       const target = composeTarget(JSON.parse(c.labels));
       if (!target) {
         throw conflict(
@@ -65,16 +59,17 @@ export class DockerActions {
             'for a plain container, use restart, or recreate it with the command that created it',
         );
       }
-      command = composeRedeploy(target);
+      checkComposeTarget(target); // 422 before any task: labels come from the container, i.e. from outside
+      run = (e) => e.redeploy(target, { timeoutMs: TIMEOUT_MS.redeploy });
     } else {
-      command = containerAction(action, c.container_id, { force: opts.force, volumes: opts.volumes });
+      run = (e) => e.action(c.container_id, action, { force: opts.force, volumes: opts.volumes, timeoutMs: TIMEOUT_MS[action] });
     }
     let task: { id: number };
     try {
-      ({ task } = await this.runTask(host, `docker.container.${action}`, c.name, `docker:${hostId}:${c.container_id}`, by, command, TIMEOUT_MS[action]));
+      ({ task } = await this.runTask(host, `docker.container.${action}`, c.name, `docker:${hostId}:${c.container_id}`, by, run));
     } catch (err) {
       // Removed outside the dashboard since we last looked: say so (not "action failed"), and drop the stale row.
-      if (action !== 'redeploy' && /No such container/i.test((err as Error).message)) {
+      if (action !== 'redeploy' && isEngineError((err as Error).cause, 'not_found')) {
         await this.collector.refresh(hostId, [c.container_id]).catch(() => undefined);
         throw new AppError(404, 'not_found', `${c.name} no longer exists on ${host.name} (removed outside the dashboard); the list is updated`, { cause: err });
       }
@@ -89,31 +84,37 @@ export class DockerActions {
 
   async compose(hostId: number, project: string, action: ComposeAction, by: string) {
     const host = await this.service.enabledHost(hostId);
-    const command = composeAction(project, action);
-    const { task, value } = await this.runTask(host, `docker.compose.${action}`, project, `docker:${hostId}:compose:${project}`, by, command, 120_000);
+    this.require(host, 'compose_actions', 'compose project actions');
+    g.composeProject(project);
+    const { task, value } = await this.runTask(host, `docker.compose.${action}`, project, `docker:${hostId}:compose:${project}`, by, (e) =>
+      e.composeAction(project, action, { timeoutMs: 120_000 }),
+    );
     await this.service.collect(hostId);
-    return { success: true as const, task_id: task.id, output: value };
+    return { success: true as const, task_id: task.id, output: value.answer };
   }
 
   async prune(hostId: number, kinds: PruneKinds, by: string) {
     const host = await this.service.enabledHost(hostId);
-    const command = prune(kinds);
-    const { task, value } = await this.runTask(host, 'docker.prune', Object.keys(kinds).filter((k) => kinds[k as keyof PruneKinds]).join(','), `docker:${hostId}:prune`, by, command, 300_000);
-    const report = parsePruneOutput(value);
+    checkPruneKinds(kinds);
+    const chosen = (Object.keys(kinds) as (keyof PruneKinds)[]).filter((k) => kinds[k]);
+    const unsupported = chosen.filter((k) => !this.engines.capabilities(host).prune.includes(k));
+    if (unsupported.length) throw conflict('not_supported', `${host.name} cannot prune ${unsupported.join(', ')}`);
+    const { task, value } = await this.runTask(host, 'docker.prune', chosen.join(','), `docker:${hostId}:prune`, by, (e) => e.prune(kinds, { timeoutMs: 300_000 }));
     await this.service.collect(hostId);
-    return { success: true as const, task_id: task.id, reclaimed_bytes: report.reclaimed_bytes, kinds: report.kinds, output: value };
+    return { success: true as const, task_id: task.id, reclaimed_bytes: value.reclaimed_bytes, kinds: value.kinds, output: value.answer };
   }
 
-  private async runTask(host: HostRow, action: string, target: string, lockKey: string, by: string, command: ShellCommand, timeoutMs: number) {
+  /** 409 not_supported when the host's engine cannot do this (the UI offers only what capabilities say). */
+  private require(host: HostRow, capability: 'redeploy' | 'compose_actions', what: string): void {
+    const caps: EngineCapabilities = this.engines.capabilities(host);
+    if (!caps[capability]) throw conflict('not_supported', `${what} is not available on ${host.name} (a ${host.transport} host)`);
+  }
+
+  private async runTask<T extends ActionOutput>(host: HostRow, action: string, target: string, lockKey: string, by: string, run: (e: DockerEngine) => Promise<T>) {
     try {
       const r = await this.tasks.run({ action, host_id: host.id, target, requested_by: by, lockKey }, async () => {
-        const out = await this.transports.forHost(host).exec(command, { timeoutMs });
-        const text = [out.stdout.trim(), out.stderr.trim()].filter(Boolean).join('\n').slice(-20_000);
-        if (out.code !== 0) {
-          const why = out.stderr.trim().split('\n').filter(Boolean).pop() ?? `exit code ${out.code}`;
-          throw Object.assign(new Error(why), { output: text });
-        }
-        return { output: text, value: out.stdout };
+        const value = await run(this.engines.forHost(host));
+        return { output: value.output, value };
       });
       await this.timeline(host.id, action, target, `${action} by ${by}: success`, r.task.id);
       return { task: r.task, value: r.value };

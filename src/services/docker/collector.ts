@@ -3,10 +3,10 @@ import type { DockerRepository } from '../../db/repositories/docker.repository.j
 import type { ContainerDiff } from '../../db/repositories/docker.repository.js';
 import type { HostRepository } from '../../db/repositories/host.repository.js';
 import type { HostRow } from '../../db/schema.js';
-import { collectScript, inspectContainers } from '../../providers/docker/commands.js';
-import { type CollectOutput, containerFromInspect, parseCollectOutput, parseInspect } from '../../providers/docker/parse.js';
+import { isEngineError, type Snapshot } from '../../providers/docker/engine.js';
+import { containerFromInspect } from '../../providers/docker/parse.js';
 import type { ParsedContainer } from '../../providers/docker/parse.js';
-import type { TransportFactory } from '../../providers/docker/transports.js';
+import type { Engines } from '../../providers/registry.js';
 import { containerValues, imageValues, networkValues, volumeValues } from './rows.js';
 
 export interface CollectResult {
@@ -27,7 +27,7 @@ export interface CollectResult {
 export interface CollectorDeps {
   docker: DockerRepository;
   hosts: HostRepository;
-  transports: TransportFactory;
+  engines: Engines;
   /** Called with what changed, after the write (events on the bus, alert evaluation). */
   onChange(host: HostRow, diff: ContainerDiff): void;
   log: { warn(o: object, m?: string): void; debug(o: object, m?: string): void };
@@ -50,22 +50,21 @@ export class DockerCollector {
     const started = Date.now();
     const host = await this.d.hosts.get(hostId);
     if (!host) throw new Error(`host ${hostId} not found`);
-    const transport = this.d.transports.forHost(host);
+    const engine = this.d.engines.forHost(host);
     const stored = new Map((await this.d.docker.listContainers(hostId)).map((r) => [r.container_id, r]));
     const cycle = (this.cycles.get(hostId) ?? 0) + 1;
     this.cycles.set(hostId, cycle);
     const full = opts.full || stored.size === 0 || cycle % this.d.inspectFullEvery === 1 || this.d.inspectFullEvery === 1;
     const dirty = (opts.dirty ?? []).filter((id) => stored.has(id));
 
-    let roundTrips = 1;
-    let out: CollectOutput;
+    let out: Snapshot;
     try {
-      const r = await transport.exec(collectScript({ inspect: full ? 'all' : dirty }), { timeoutMs: this.d.execTimeoutMs });
-      out = parseCollectOutput(r.stdout);
-      if (!out.sections.ps && r.code !== 0) throw new Error(r.stderr.trim().split('\n')[0] || `collection script exited ${r.code}`);
+      out = await engine.snapshot({ inspect: full ? 'all' : dirty, timeoutMs: this.d.execTimeoutMs });
     } catch (err) {
-      return this.unreachable(host, err as Error, started);
+      if (!isEngineError(err)) throw err;
+      return this.unreachable(host, err, started);
     }
+    let roundTrips = out.round_trips;
     if (out.daemon_error) return this.dockerError(host, out.daemon_error, started, out);
 
     // Containers whose ps line changed since their last inspect (or new ones) get inspected now.
@@ -74,10 +73,10 @@ export class DockerCollector {
     let inspected = containers.filter((c) => c.inspected).length;
     if (need.length) {
       roundTrips++;
-      const r = await transport.exec(inspectContainers(need.map((c) => c.container_id)), { timeoutMs: this.d.execTimeoutMs }).catch(() => null);
+      // A container removed between the two round trips is simply not in the answer (the next cycle drops it).
+      const r = await engine.inspect(need.map((c) => c.container_id), { timeoutMs: this.d.execTimeoutMs }).catch(() => null);
       if (r) {
-        // A container removed between the two commands makes inspect exit 1 but print the others.
-        const { inspects, errors } = parseInspect(r.stdout);
+        const { objects: inspects, errors } = r;
         out.errors.push(...errors);
         const byId = new Map(containers.map((c) => [c.container_id, c]));
         for (const raw of inspects) {
@@ -130,10 +129,8 @@ export class DockerCollector {
   async refresh(hostId: number, ids: string[]): Promise<ContainerDiff> {
     const host = await this.d.hosts.get(hostId);
     if (!host || ids.length === 0) return { added: [], changed: [], removed: [] };
-    const r = await this.d.transports.forHost(host).exec(inspectContainers(ids), { timeoutMs: this.d.execTimeoutMs });
+    const { objects: inspects, missing } = await this.d.engines.forHost(host).inspect(ids, { timeoutMs: this.d.execTimeoutMs });
     await this.ensureEnabled(host);
-    const { inspects } = parseInspect(r.stdout);
-    const found = new Set(inspects.map((o) => String(o.Id)));
     const now = new Date().toISOString();
     const values = [];
     for (const raw of inspects) {
@@ -142,8 +139,9 @@ export class DockerCollector {
       if (!c) continue;
       values.push(containerValues({ ...c, status: statusText(c), fingerprint: storedRow?.ps_signature ?? '' }, storedRow, now));
     }
-    // Only an explicit "No such" answer means gone; any other failure leaves the rows to the next collection.
-    const removedIds = r.code !== 0 && /No such (object|container)/i.test(r.stderr) ? ids.filter((id) => !found.has(id) && /^[0-9a-f]{64}$/.test(id)) : [];
+    // Only the engine saying "no such container" means gone (any other failure rejected above), and only a full id
+    // names a row for certain.
+    const removedIds = missing.filter((id) => /^[0-9a-f]{64}$/.test(id));
     const diff = await this.d.docker.applyContainers(hostId, values, { complete: false, removedIds });
     this.d.onChange(host, diff);
     return diff;
@@ -164,12 +162,12 @@ export class DockerCollector {
     return this.markDown(host, 'unreachable', reason, started, null);
   }
 
-  private async dockerError(host: HostRow, reason: string, started: number, out: CollectOutput): Promise<CollectResult> {
+  private async dockerError(host: HostRow, reason: string, started: number, out: Snapshot): Promise<CollectResult> {
     return this.markDown(host, 'error', `docker is not answering: ${reason}`, started, out);
   }
 
   /** Docker or the host is down: keep the last known containers, flagged stale, and say why. */
-  private async markDown(host: HostRow, status: 'error' | 'unreachable', reason: string, started: number, out: CollectOutput | null): Promise<CollectResult> {
+  private async markDown(host: HostRow, status: 'error' | 'unreachable', reason: string, started: number, out: Snapshot | null): Promise<CollectResult> {
     await this.ensureEnabled(host);
     await this.d.docker.markStale(host.id, true);
     const updated = await this.d.hosts.update(host.id, { docker_status: status, docker_status_reason: reason.slice(0, 1000) });

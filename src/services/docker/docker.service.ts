@@ -6,6 +6,7 @@ import { type ContainerDiff, type DockerRepository, mapContainer, mapEvent, mapI
 import type { HostRepository } from '../../db/repositories/host.repository.js';
 import type { DockerContainerRow, HostRow } from '../../db/schema.js';
 import * as g from '../../providers/docker/grammar.js';
+import type { Engines } from '../../providers/registry.js';
 import type { CollectResult, DockerCollector } from './collector.js';
 
 /**
@@ -21,6 +22,7 @@ export class DockerService {
     private readonly hosts: HostRepository,
     private readonly bus: EventBus,
     concurrency: number,
+    private readonly engines: Engines,
     private collector: DockerCollector | null = null,
   ) {
     this.pool = new Semaphore(concurrency);
@@ -32,13 +34,13 @@ export class DockerService {
 
   async summaries(): Promise<DockerHostSummary[]> {
     const [hosts, counts, alerts] = await Promise.all([this.hosts.list(), this.docker.counts(), this.docker.openAlertCounts()]);
-    return hosts.map((h) => toSummary(h, counts.get(h.id), alerts.get(h.id)));
+    return hosts.map((h) => this.toSummary(h, counts.get(h.id), alerts.get(h.id)));
   }
 
   async summary(hostId: number): Promise<DockerHostSummary> {
     const host = await this.host(hostId);
     const [counts, alerts] = await Promise.all([this.docker.counts(), this.docker.openAlertCounts()]);
-    return toSummary(host, counts.get(hostId), alerts.get(hostId));
+    return this.toSummary(host, counts.get(hostId), alerts.get(hostId));
   }
 
   async host(hostId: number): Promise<HostRow> {
@@ -120,28 +122,29 @@ export class DockerService {
     void this.publishHost(host.id);
   }
 
+  private toSummary(h: HostRow, counts: { running: number; total: number } | undefined, alerts: number | undefined): DockerHostSummary {
+    return {
+      id: h.id,
+      name: h.name,
+      host: h.host,
+      transport: h.transport as DockerHostSummary['transport'],
+      status: h.status as DockerHostSummary['status'],
+      docker_enabled: h.docker_enabled === 1,
+      docker_status: h.docker_status as DockerHostSummary['docker_status'],
+      docker_status_reason: h.docker_status_reason,
+      docker_version: h.docker_version,
+      docker_last_collect_at: h.docker_last_collect_at,
+      containers_running: counts?.running ?? 0,
+      containers_total: counts?.total ?? 0,
+      open_alerts: alerts ?? 0,
+      capabilities: { ...this.engines.capabilities(h), prune: [...this.engines.capabilities(h).prune] },
+    };
+  }
+
   async publishHost(hostId: number): Promise<void> {
     const s = await this.summary(hostId).catch(() => null);
     if (s) this.bus.emit({ type: 'docker_host_updated', host: s });
   }
-}
-
-function toSummary(h: HostRow, counts: { running: number; total: number } | undefined, alerts: number | undefined): DockerHostSummary {
-  return {
-    id: h.id,
-    name: h.name,
-    host: h.host,
-    transport: h.transport as DockerHostSummary['transport'],
-    status: h.status as DockerHostSummary['status'],
-    docker_enabled: h.docker_enabled === 1,
-    docker_status: h.docker_status as DockerHostSummary['docker_status'],
-    docker_status_reason: h.docker_status_reason,
-    docker_version: h.docker_version,
-    docker_last_collect_at: h.docker_last_collect_at,
-    containers_running: counts?.running ?? 0,
-    containers_total: counts?.total ?? 0,
-    open_alerts: alerts ?? 0,
-  };
 }
 
 function splitLabel(label: string): [string, string | undefined] {

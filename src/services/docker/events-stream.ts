@@ -1,9 +1,8 @@
 import type { DockerRepository } from '../../db/repositories/docker.repository.js';
 import type { HostRepository } from '../../db/repositories/host.repository.js';
-import { events } from '../../providers/docker/commands.js';
-import { type DockerEventLine, parseEventLine } from '../../providers/docker/parse-live.js';
-import type { TransportFactory } from '../../providers/docker/transports.js';
-import type { StreamHandle } from '../../ssh/types.js';
+import type { Stream } from '../../providers/docker/engine.js';
+import type { DockerEventLine } from '../../providers/docker/parse-live.js';
+import type { Engines } from '../../providers/registry.js';
 
 interface Logger {
   info(o: object, m?: string): void;
@@ -19,7 +18,7 @@ const REFRESH_DEBOUNCE_MS = 150;
 export interface EventsDeps {
   hosts: HostRepository;
   docker: DockerRepository;
-  transports: TransportFactory;
+  engines: Engines;
   log: Logger;
   /** Refresh these containers now (targeted inspect), and feed the result to the bus and alert engine. */
   refresh(hostId: number, ids: string[]): Promise<unknown>;
@@ -28,12 +27,12 @@ export interface EventsDeps {
 }
 
 /**
- * One long-lived `docker events` stream per enabled host, over its pooled connection. A container event triggers a
+ * One long-lived events stream per enabled host (the engine's events(): `docker events` over the pooled connection). A container event triggers a
  * targeted refresh of that container (debounced a few ms to batch bursts), so a stopped container is seen in about a
  * second instead of at the next poll. The stream reconnects with backoff; polling remains the safety net.
  */
 export class DockerEventsStreams {
-  private readonly streams = new Map<number, { handle: StreamHandle | null; timer: NodeJS.Timeout | null; attempt: number; stopped: boolean }>();
+  private readonly streams = new Map<number, { handle: Stream | null; timer: NodeJS.Timeout | null; attempt: number; stopped: boolean }>();
   private readonly pending = new Map<number, { ids: Set<string>; timer: NodeJS.Timeout }>();
 
   constructor(private readonly d: EventsDeps) {}
@@ -44,7 +43,7 @@ export class DockerEventsStreams {
 
   start(hostId: number): void {
     if (this.streams.has(hostId)) return;
-    const state = { handle: null as StreamHandle | null, timer: null as NodeJS.Timeout | null, attempt: 0, stopped: false };
+    const state = { handle: null as Stream | null, timer: null as NodeJS.Timeout | null, attempt: 0, stopped: false };
     this.streams.set(hostId, state);
     void this.connect(hostId, state);
   }
@@ -65,26 +64,24 @@ export class DockerEventsStreams {
     for (const id of [...this.streams.keys()]) this.stop(id);
   }
 
-  private async connect(hostId: number, s: { handle: StreamHandle | null; timer: NodeJS.Timeout | null; attempt: number; stopped: boolean }) {
+  private async connect(hostId: number, s: { handle: Stream | null; timer: NodeJS.Timeout | null; attempt: number; stopped: boolean }) {
     const host = await this.d.hosts.get(hostId);
     if (!host || !host.docker_enabled || s.stopped) return this.stop(hostId);
     let opened = false;
     try {
-      const handle = await this.d.transports.forHost(host).stream(events({ types: ['container', 'daemon'] }), {
-        onStdoutLine: (line) => {
+      const handle = await this.d.engines.forHost(host).events({
+        onEvent: (e) => {
           if (s.stopped) return;
           if (!opened) {
             opened = true;
             s.attempt = 0;
           }
-          const e = parseEventLine(line);
-          if (e) void this.onEvent(hostId, e);
+          void this.onEvent(hostId, e);
         },
-        onStderrLine: (line) => this.d.log.debug({ host: host.name, line }, 'docker events stderr'),
-        onClose: (code, err) => {
+        onClose: (err) => {
           s.handle = null;
           if (s.stopped) return;
-          this.d.log.info({ host: host.name, code, err: err?.message }, 'docker events stream ended: reconnecting');
+          this.d.log.info({ host: host.name, err: err?.message }, 'docker events stream ended: reconnecting');
           this.schedule(hostId, s);
         },
       });
@@ -100,7 +97,7 @@ export class DockerEventsStreams {
     }
   }
 
-  private schedule(hostId: number, s: { timer: NodeJS.Timeout | null; attempt: number; stopped: boolean; handle: StreamHandle | null }) {
+  private schedule(hostId: number, s: { timer: NodeJS.Timeout | null; attempt: number; stopped: boolean; handle: Stream | null }) {
     if (s.stopped) return;
     const delay = BACKOFF_MS[Math.min(s.attempt, BACKOFF_MS.length - 1)]!;
     s.attempt++;

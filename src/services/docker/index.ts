@@ -6,8 +6,7 @@ import { DockerRepository } from '../../db/repositories/docker.repository.js';
 import type { HostRepository } from '../../db/repositories/host.repository.js';
 import type { Database } from '../../db/schema.js';
 import { type Scheduler, staggerDelay } from '../../jobs/scheduler.js';
-import type { TransportFactory } from '../../providers/docker/transports.js';
-import type { WsHub } from '../../server/ws/hub.js';
+import type { Engines } from '../../providers/registry.js';
 import type { TaskService } from '../task.service.js';
 import { DockerActions } from './actions.js';
 import { DockerCollector } from './collector.js';
@@ -22,10 +21,9 @@ export interface DockerDeps {
   db: Kysely<Database>;
   hosts: HostRepository;
   bus: EventBus;
-  transports: TransportFactory;
+  engines: Engines;
   tasks: TaskService;
   scheduler: Scheduler;
-  hub: WsHub;
 }
 
 export interface DockerModule {
@@ -40,42 +38,52 @@ export interface DockerModule {
   stop(): Promise<void>;
 }
 
+type DockerParts = Omit<DockerModule, 'start' | 'stop'>;
+
 /** Builds the Docker area and its loops: a collection loop and an events stream per enabled host. */
 export function setupDocker(d: DockerDeps): DockerModule {
+  const parts = buildParts(d);
+  return { ...parts, ...loops(d, parts) };
+}
+
+function buildParts(d: DockerDeps): DockerParts {
   const log = d.logger.child({ area: 'docker' });
   const repo = new DockerRepository(d.db);
-  const service = new DockerService(repo, d.hosts, d.bus, d.config.dockerCollectConcurrency);
+  const service = new DockerService(repo, d.hosts, d.bus, d.config.dockerCollectConcurrency, d.engines);
   const collector = new DockerCollector({
     docker: repo,
     hosts: d.hosts,
-    transports: d.transports,
+    engines: d.engines,
     onChange: (host, diff) => service.publish(host, diff),
     log,
     execTimeoutMs: d.config.sshExecTimeoutMs,
     inspectFullEvery: d.config.dockerInspectFullEvery,
   });
   service.setCollector(collector);
-  const actions = new DockerActions(service, collector, repo, d.transports, d.tasks);
-  const reads = new DockerLiveReads(service, d.transports, d.config.sshExecTimeoutMs);
   const events = new DockerEventsStreams({
     hosts: d.hosts,
     docker: repo,
-    transports: d.transports,
+    engines: d.engines,
     log,
     refresh: (hostId, ids) => collector.refresh(hostId, ids),
     resync: (hostId) => service.collect(hostId),
   });
-  const liveLogs = new LiveLogs(service, d.transports);
-  d.hub.handle('logs_subscribe', (client, msg) => liveLogs.subscribe(client, msg));
-  d.hub.handle('logs_unsubscribe', (client, msg) => liveLogs.unsubscribe(client, msg));
+  return {
+    repo,
+    service,
+    collector,
+    actions: new DockerActions(service, collector, repo, d.engines, d.tasks),
+    reads: new DockerLiveReads(service, d.engines, d.config.sshExecTimeoutMs),
+    events,
+    liveLogs: new LiveLogs(service, d.engines),
+  };
+}
 
-  // The host cards carry the open alert count: refresh a card when its alerts change.
-  for (const t of ['docker_alert_opened', 'docker_alert_closed'] as const) {
-    d.bus.on(t, (e) => {
-      if (e.alert.host_id) void service.publishHost(e.alert.host_id);
-    });
-  }
+/** Where a host's events stream connects: a change means the stream must re-dial. */
+const streamTarget = (h: { transport: string; username: string | null; host: string | null; port: number | null }) => `${h.transport}:${h.username}@${h.host}:${h.port}`;
 
+/** The loops of enabled hosts, (re)made as hosts are enabled, disabled, edited or removed — no restart needed. */
+function loops(d: DockerDeps, { repo, service, events, liveLogs }: DockerParts): Pick<DockerModule, 'start' | 'stop'> {
   let started = false;
   const watch = (hostId: number, index = 0, count = 1) => {
     d.scheduler.add({
@@ -92,7 +100,12 @@ export function setupDocker(d: DockerDeps): DockerModule {
     events.stop(hostId);
   };
 
-  // Enabling, disabling, editing or removing a host starts or stops its loops without a restart.
+  // The host cards carry the open alert count: refresh a card when its alerts change.
+  for (const t of ['docker_alert_opened', 'docker_alert_closed'] as const) {
+    d.bus.on(t, (e) => {
+      if (e.alert.host_id) void service.publishHost(e.alert.host_id);
+    });
+  }
   d.bus.on('docker_host_updated', (e) => {
     if (!started) return;
     const watching = d.scheduler.has(`docker-collect:host:${e.host.id}`);
@@ -101,8 +114,7 @@ export function setupDocker(d: DockerDeps): DockerModule {
   });
   const targets = new Map<number, string>();
   d.bus.on('host_updated', (e) => {
-    // A new address, port, user or transport: the events stream must re-dial with the new target.
-    const sig = `${e.host.transport}:${e.host.username}@${e.host.host}:${e.host.port}`;
+    const sig = streamTarget(e.host);
     const before = targets.get(e.host.id);
     targets.set(e.host.id, sig);
     if (started && before !== undefined && before !== sig && e.host.docker_enabled && events.has(e.host.id)) {
@@ -113,17 +125,10 @@ export function setupDocker(d: DockerDeps): DockerModule {
   d.bus.on('host_removed', (e) => unwatch(e.host_id));
 
   return {
-    repo,
-    service,
-    collector,
-    actions,
-    reads,
-    events,
-    liveLogs,
     async start() {
       started = true;
       const all = await d.hosts.list();
-      for (const h of all) targets.set(h.id, `${h.transport}:${h.username}@${h.host}:${h.port}`);
+      for (const h of all) targets.set(h.id, streamTarget(h));
       const enabled = all.filter((h) => h.docker_enabled);
       enabled.forEach((h, i) => watch(h.id, i, enabled.length));
       d.scheduler.add({

@@ -1,22 +1,26 @@
-import crypto from 'node:crypto';
-import { invalid } from '../../core/errors.js';
+import { conflict } from '../../core/errors.js';
 import type { LogLine } from '../../core/types.js';
-import { logs } from '../../providers/docker/commands.js';
-import { parseLogLine } from '../../providers/docker/parse-live.js';
-import type { TransportFactory } from '../../providers/docker/transports.js';
 import type { HostRow } from '../../db/schema.js';
-import type { WsClient } from '../../server/ws/hub.js';
-import type { StreamHandle } from '../../ssh/types.js';
+import type { Stream } from '../../providers/docker/engine.js';
+import type { Engines } from '../../providers/registry.js';
 import type { DockerService } from './docker.service.js';
+
+/** Where a subscriber's lines go (the WebSocket layer makes one per subscription). */
+export type LogSink = (lines: LogLine[]) => void;
+
+/** A subscription: cancel() is idempotent. */
+export interface LogSubscription {
+  cancel(): void;
+}
 
 interface Feed {
   key: string;
   host: HostRow;
   containerId: string;
-  handle: StreamHandle | null;
+  handle: Stream | null;
   /** A `docker logs -f` is being started (no second one meanwhile). */
   opening: boolean;
-  subscribers: Map<string, WsClient>; // subscription id -> client
+  subscribers: Set<LogSink>;
   buffer: LogLine[];
   timer: NodeJS.Timeout | null;
   /** Re-follow after the remote process ended while someone still watches (container stopped or restarted). */
@@ -36,34 +40,31 @@ const RECENT = 200;
 const MAX_REFOLLOW_TAIL = 1000;
 
 /**
- * Live logs over the WebSocket: `{type:'logs_subscribe', host_id, container_id}` starts (or joins) ONE
- * `docker logs -f --tail 0` per container on the host; new lines go to every subscriber as
- * `{type:'logs', subscription, lines}`. The remote process is stopped when the last subscriber leaves.
+ * Live logs: a subscription starts (or joins) ONE follow of a container's output per container (the engine's
+ * followLogs, e.g. `docker logs -f --tail 0`); new lines go to every subscriber's sink, batched every 250 ms. The
+ * follow is stopped when the last subscriber leaves. (server/ws/logs.ts turns this into WebSocket messages.)
  */
 export class LiveLogs {
   private readonly feeds = new Map<string, Feed>();
-  private readonly byClient = new WeakMap<WsClient, Map<string, string>>(); // subscription -> feed key
 
   constructor(
     private readonly service: DockerService,
-    private readonly transports: TransportFactory,
+    private readonly engines: Engines,
   ) {}
 
   get activeFeeds(): number {
     return this.feeds.size;
   }
 
-  async subscribe(client: WsClient, msg: Record<string, unknown>): Promise<void> {
-    const hostId = Number(msg.host_id);
-    if (!Number.isInteger(hostId) || hostId < 1) throw invalid('host_id: a host id');
-    if (typeof msg.container_id !== 'string') throw invalid('container_id: a container id or name');
+  /** 404/409/422 for an unknown host or container or a bad ref; rejects when the follow cannot start. */
+  async subscribe(hostId: number, ref: string, sink: LogSink): Promise<LogSubscription> {
     const host = await this.service.host(hostId);
-    const c = await this.service.resolve(hostId, msg.container_id);
+    const c = await this.service.resolve(hostId, ref);
+    if (!this.engines.capabilities(host).live_logs) throw conflict('not_supported', `live logs are not available on ${host.name}`);
     const key = `${hostId}:${c.container_id}`;
-    const subscription = crypto.randomUUID();
     let feed = this.feeds.get(key);
     if (!feed) {
-      feed = { key, host, containerId: c.container_id, handle: null, opening: false, subscribers: new Map(), buffer: [], timer: null, retry: null, attempt: 0, recent: [], since: new Date().toISOString() };
+      feed = { key, host, containerId: c.container_id, handle: null, opening: false, subscribers: new Set(), buffer: [], timer: null, retry: null, attempt: 0, recent: [], since: new Date().toISOString() };
       this.feeds.set(key, feed);
       try {
         await this.follow(feed, { tail: 0 });
@@ -72,29 +73,15 @@ export class LiveLogs {
         throw err;
       }
     }
-    feed.subscribers.set(subscription, client);
+    feed.subscribers.add(sink);
     // Its stream may have ended before anyone was subscribed (a stopped container): watch for it to come back.
     if (!feed.handle) this.refollowLater(feed);
-    client.send({ type: 'logs', subscription, lines: [] });
-    client.onClose(() => this.drop(key, subscription));
-    let mine = this.byClient.get(client);
-    if (!mine) this.byClient.set(client, (mine = new Map()));
-    mine.set(subscription, key);
+    return { cancel: () => this.drop(key, sink) };
   }
 
-  unsubscribe(client: WsClient, msg: Record<string, unknown>): void {
-    const subs = this.byClient.get(client);
-    const sub = String(msg.subscription ?? '');
-    const key = subs?.get(sub);
-    if (key) {
-      subs!.delete(sub);
-      this.drop(key, sub);
-    }
-  }
-
-  private drop(key: string, subscription: string): void {
+  private drop(key: string, sink: LogSink): void {
     const feed = this.feeds.get(key);
-    if (!feed || !feed.subscribers.delete(subscription)) return;
+    if (!feed || !feed.subscribers.delete(sink)) return;
     if (feed.subscribers.size === 0) this.end(feed);
   }
 
@@ -114,9 +101,8 @@ export class LiveLogs {
    * lines of the restarted container (without this the feed went silent for good, and so did every later subscriber).
    */
   private async follow(f: Feed, from: { tail: 0 } | { since: string }): Promise<void> {
-    const opts = 'since' in from ? { follow: true, since: from.since, tail: MAX_REFOLLOW_TAIL, timestamps: true } : { follow: true, tail: 0, timestamps: true };
-    const push = (line: string, stream: LogLine['stream']) => {
-      const l = parseLogLine(line, stream, true);
+    const q = 'since' in from ? { since: from.since, tail: MAX_REFOLLOW_TAIL } : { tail: 0 };
+    const push = (l: LogLine) => {
       if (l.ts) {
         if (f.recent.includes(l.ts)) return; // already sent before a re-follow
         f.recent.push(l.ts);
@@ -129,12 +115,11 @@ export class LiveLogs {
       f.timer ??= setTimeout(() => this.flush(f), FLUSH_MS);
     };
     let ended = false;
-    let handle: StreamHandle | null = null;
+    let handle: Stream | null = null;
     f.opening = true;
     try {
-      handle = await this.transports.forHost(f.host).stream(logs(f.containerId, opts), {
-        onStdoutLine: (l) => push(l, 'stdout'),
-        onStderrLine: (l) => push(l, 'stderr'),
+      handle = await this.engines.forHost(f.host).followLogs(f.containerId, q, {
+        onLine: push,
         onClose: () => {
           ended = true;
           if (handle && f.handle === handle) f.handle = null;
@@ -167,7 +152,7 @@ export class LiveLogs {
     feed.timer = null;
     if (!feed.buffer.length) return;
     const lines = feed.buffer.splice(0);
-    for (const [subscription, client] of feed.subscribers) client.send({ type: 'logs', subscription, lines });
+    for (const sink of feed.subscribers) sink(lines);
   }
 
   stopAll(): void {

@@ -1,0 +1,58 @@
+/**
+ * The provider registry: each kind of host -> how to reach its Docker engine, in one exhaustive map (a new kind that
+ * is not in the map does not compile; a row of an unknown kind fails loudly). Services ask the registry for a host's
+ * engine and its capabilities, and never branch on the kind themselves.
+ */
+import type { HostTransport } from '../core/types.js';
+import type { HostRow } from '../db/schema.js';
+import type { SshPool } from '../ssh/pool.js';
+import { CLI_CAPABILITIES, CliEngine } from './docker/cli-engine.js';
+import type { DockerEngine, EngineCapabilities } from './docker/engine.js';
+import { type LocalRunner, sshTransport } from './docker/transports.js';
+
+export interface ProviderDeps {
+  pool: SshPool;
+  local: LocalRunner;
+  execTimeoutMs: number;
+  log: { debug(o: object, m?: string): void };
+}
+
+export interface HostKindEntry {
+  /** What every host of this kind can do (the engine's capabilities, known without reaching the host). */
+  capabilities: EngineCapabilities;
+  /** Connected to the host with SSH: the Check button and host-key pinning apply. */
+  ssh: boolean;
+  engine(row: HostRow, deps: ProviderDeps): DockerEngine;
+}
+
+export const HOST_KINDS = {
+  ssh: {
+    capabilities: CLI_CAPABILITIES,
+    ssh: true,
+    engine: (row, d) => new CliEngine(sshTransport(d.pool, row), { execTimeoutMs: d.execTimeoutMs, log: d.log }),
+  },
+  local: {
+    capabilities: CLI_CAPABILITIES,
+    ssh: false,
+    engine: (_row, d) => new CliEngine(d.local, { execTimeoutMs: d.execTimeoutMs, log: d.log }),
+  },
+} satisfies Record<HostTransport, HostKindEntry>;
+
+export function hostKind(kind: string): HostKindEntry {
+  const entry = (HOST_KINDS as Record<string, HostKindEntry>)[kind];
+  if (!entry) throw new Error(`unknown host kind "${kind}" (known: ${Object.keys(HOST_KINDS).join(', ')})`);
+  return entry;
+}
+
+/** The registry bound to this process's SSH pool and local runner (built in container.ts). */
+export class Engines {
+  constructor(private readonly deps: ProviderDeps) {}
+
+  forHost(row: HostRow): DockerEngine {
+    return hostKind(row.transport).engine(row, this.deps);
+  }
+
+  capabilities(row: Pick<HostRow, 'transport'>): EngineCapabilities {
+    return hostKind(row.transport).capabilities;
+  }
+}
