@@ -19,9 +19,10 @@ export interface RowProps {
 }
 
 export function ContainerActions({ c, busy, onAction, onView }: RowProps) {
-  const { auth, i18n } = useServices();
+  const { auth, i18n, docker } = useServices();
   const { t } = i18n;
-  const actions = actionsFor(c, auth.role.value);
+  const caps = docker.hosts.value.find((h) => h.id === c.host_id)?.capabilities;
+  const actions = actionsFor(c, auth.role.value, caps);
   return (
     <div class="flex items-center gap-0.5" data-testid="container-actions">
       {actions.map((a) => (

@@ -60,6 +60,31 @@ describe('containers table', () => {
     expect($(admin.root, '[data-testid=prune-open]')).not.toBeNull();
   });
 
+  it("offers only what the host's engine can do: no redeploy, compose, prune or live follow where it cannot", async () => {
+    server.dockerHosts = [dockerHost(1, { name: 'nas', capabilities: { redeploy: false, compose_actions: false, host_metrics: false, prune: [], live_logs: false } })];
+    const { root } = await open('admin');
+    await waitFor(() => $(root, '#host-detail-title')?.textContent === 'nas');
+    expect(buttons(row(root, 'web')!)).toEqual(['stop', 'restart', 'pause', 'kill', 'remove']);
+    expect(buttons(row(root, 'db')!)).toEqual(['start', 'remove']);
+    expect($(root, '[data-testid=compose-stop]')).toBeNull();
+    expect($(root, '[data-testid=prune-open]')).toBeNull();
+    click($(row(root, 'web')!, '[data-testid=view-logs]')!);
+    await waitFor(() => $(document.body, '[data-testid=logs-drawer]') !== null);
+    expect($(document.body, '[data-testid=logs-follow]')).toBeNull();
+  });
+
+  it('a host that can prune some kinds only offers those', async () => {
+    server.dockerHosts = [dockerHost(1, { name: 'nas', capabilities: { redeploy: true, compose_actions: true, host_metrics: false, prune: ['containers', 'images'], live_logs: true } })];
+    const { root } = await open('admin');
+    await waitFor(() => $(root, '#host-detail-title')?.textContent === 'nas');
+    expect($(root, '[data-testid=compose-stop]')).not.toBeNull();
+    click($(root, '[data-testid=prune-open]')!);
+    await waitFor(() => $(document.body, '[data-testid=prune-containers]') !== null);
+    expect($(document.body, '[data-testid=prune-images]')).not.toBeNull();
+    expect($(document.body, '[data-testid=prune-volumes]')).toBeNull();
+    expect($(document.body, '[data-testid=prune-networks]')).toBeNull();
+  });
+
   it('stopping a container changes its row to the new state and its buttons with it', async () => {
     const { root } = await open('op');
     await click($(row(root, 'web')!, '[data-action=stop]')!);

@@ -52,6 +52,8 @@ export function ContainersTab({ hostId }: { hostId: number }) {
   const [removeOpts, setRemoveOpts] = useState({ force: false, volumes: false });
   const [view, setView] = useState<{ c: DockerContainer; v: ViewKind } | null>(null);
   const { busy, run } = useAction();
+  // What the host's engine can do: no compose bulk buttons where it cannot act on a project.
+  const caps = docker.hosts.value.find((h) => h.id === hostId)?.capabilities;
 
   useEffect(() => {
     setLoading(true);
@@ -127,7 +129,7 @@ export function ContainersTab({ hostId }: { hostId: number }) {
           }
           renderRow={(row) => row.kind === 'group' ? (
             <GroupRow key={`g:${row.project}`} project={row.project} items={row.items} collapsed={collapsed.has(row.project)}
-              onToggle={() => toggle(row.project)} onCompose={compose} busy={busy === `compose:${row.project}`} canAct={auth.can('operator')} />
+              onToggle={() => toggle(row.project)} onCompose={compose} busy={busy === `compose:${row.project}`} canAct={auth.can('operator') && caps?.compose_actions !== false} />
           ) : (
             <ContainerRow key={row.c.container_id} c={row.c} busy={busy === row.c.container_id} onAction={onAction} onView={(c, v) => setView({ c, v })} />
           )}

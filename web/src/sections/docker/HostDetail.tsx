@@ -43,7 +43,7 @@ export function HostDetail({ hostId, tab }: { hostId: number; tab: string }) {
             <Icon name="refresh" size={16} /> {t('docker.collect')}
           </button>
         )}
-        {auth.can('admin') && (
+        {auth.can('admin') && (host?.capabilities.prune.length ?? 0) > 0 && (
           <button type="button" class="btn btn-danger" data-testid="prune-open" onClick={() => setPrune(true)}>
             <Icon name="trash" size={16} /> {t('prune.title')}
           </button>
@@ -66,7 +66,7 @@ export function HostDetail({ hostId, tab }: { hostId: number; tab: string }) {
         {current === 'alerts' && <HostAlertsTab hostId={hostId} />}
         {current === 'timeline' && <TimelineTab hostId={hostId} />}
       </div>
-      {prune && <PruneDialog hostId={hostId} onClose={() => setPrune(false)} />}
+      {prune && host && <PruneDialog hostId={hostId} kinds={host.capabilities.prune} onClose={() => setPrune(false)} />}
     </section>
   );
 }

@@ -14,12 +14,14 @@ const TAILS = [100, 200, 500, 1000, 5000];
 export const MAX_LINES = 5000;
 
 export function LogsDrawer({ hostId, container, onClose }: { hostId: number; container: DockerContainer; onClose: () => void }) {
-  const { api, ws, i18n, toasts } = useServices();
+  const { api, ws, i18n, toasts, docker } = useServices();
   const { t } = i18n;
+  // Following needs the engine's live logs; without them the drawer shows the last lines only.
+  const live = docker.hosts.value.find((h) => h.id === hostId)?.capabilities.live_logs !== false;
   const [tail, setTail] = useState(200);
   const [lines, setLines] = useState<LogLine[]>([]);
   const [loading, setLoading] = useState(true);
-  const [follow, setFollow] = useState(container.state === 'running');
+  const [follow, setFollow] = useState(live && container.state === 'running');
   const [query, setQuery] = useState('');
   const [stream, setStream] = useState<'all' | 'stdout' | 'stderr'>('all');
   const box = useRef<HTMLDivElement>(null);
@@ -89,10 +91,12 @@ export function LogsDrawer({ hostId, container, onClose }: { hostId: number; con
             <option value="stderr">stderr</option>
           </select>
         </label>
-        <label class="flex items-center gap-1">
-          <input type="checkbox" checked={follow} data-testid="logs-follow" onChange={(e) => setFollow((e.currentTarget as HTMLInputElement).checked)} />
-          {t('logs.follow')}
-        </label>
+        {live && (
+          <label class="flex items-center gap-1">
+            <input type="checkbox" checked={follow} data-testid="logs-follow" onChange={(e) => setFollow((e.currentTarget as HTMLInputElement).checked)} />
+            {t('logs.follow')}
+          </label>
+        )}
         <label class="min-w-[10rem] flex-1">
           <span class="sr-only">{t('logs.search')}</span>
           <input class="input !py-1" type="search" placeholder={t('logs.search')} value={query} data-testid="logs-search"

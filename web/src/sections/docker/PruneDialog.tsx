@@ -1,13 +1,17 @@
 /** Prune (admin): the user picks explicitly what to clean; the answer says how much space was reclaimed. */
 import { useState } from 'preact/hooks';
 import type { PruneOptions } from '../../api/api';
+import type { DockerCapabilities } from '../../../../src/core/types';
 import { ConfirmDialog } from '../../components/Dialog';
 import { bytes } from '../../components/format';
 import { useAction } from '../../components/hooks';
 import { useServices } from '../../context';
 import type { MessageKey } from '../../i18n';
 
-export function PruneDialog({ hostId, onClose }: { hostId: number; onClose: () => void }) {
+/** `kinds`: what the host's engine can prune (its capabilities); only those are offered. */
+type PruneKind = DockerCapabilities['prune'][number];
+
+export function PruneDialog({ hostId, kinds, onClose }: { hostId: number; kinds: readonly PruneKind[]; onClose: () => void }) {
   const { api, i18n, docker } = useServices();
   const { t } = i18n;
   const [opts, setOpts] = useState<PruneOptions>({ images: false, containers: false, volumes: false, networks: false });
@@ -24,7 +28,7 @@ export function PruneDialog({ hostId, onClose }: { hostId: number; onClose: () =
       onCancel={onClose} onConfirm={() => void go()}>
       <fieldset class="mt-3 flex flex-col gap-2 text-sm">
         <legend class="sr-only">{t('prune.what')}</legend>
-        {(['containers', 'images', 'volumes', 'networks'] as const).map((k) => (
+        {(['containers', 'images', 'volumes', 'networks'] as const).filter((k) => kinds.includes(k)).map((k) => (
           <label key={k} class="flex items-center gap-2">
             <input type="checkbox" data-testid={`prune-${k}`} checked={opts[k]} onChange={(e) => setOpts({ ...opts, [k]: (e.currentTarget as HTMLInputElement).checked })} />
             {t(`prune.${k}` as MessageKey)}

@@ -1,5 +1,5 @@
 /** Which container actions a user may see, from the container's state and the user's role. */
-import type { DockerContainer, Role } from '../../../../src/core/types';
+import type { DockerCapabilities, DockerContainer, Role } from '../../../../src/core/types';
 import type { ContainerAction } from '../../api/api';
 import { roleAtLeast } from '../../state/auth';
 import type { IconName } from '../../components/Icon';
@@ -22,10 +22,11 @@ export function stateActions(state: string): ContainerAction[] {
   }
 }
 
-export function actionsFor(c: Pick<DockerContainer, 'state' | 'compose_project'>, role: Role | null): ContainerAction[] {
+/** `caps`: what the host's engine can do (from its card); redeploy only where the engine offers it. */
+export function actionsFor(c: Pick<DockerContainer, 'state' | 'compose_project'>, role: Role | null, caps: Pick<DockerCapabilities, 'redeploy'> = { redeploy: true }): ContainerAction[] {
   if (!roleAtLeast(role, 'operator')) return [];
   const list = stateActions(c.state);
-  if (c.compose_project) list.push('redeploy');
+  if (c.compose_project && caps.redeploy) list.push('redeploy');
   if (roleAtLeast(role, 'admin') && c.state !== 'removing') list.push('remove');
   return list;
 }
