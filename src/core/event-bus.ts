@@ -1,10 +1,11 @@
-import type { WsMessage } from './types.js';
+import type { DomainEvent } from './events.js';
 
 /**
- * In-process typed event bus. Services publish what changed; the WebSocket hub and the alert engine subscribe.
- * A throwing subscriber is reported to `onError` and never stops delivery to the others.
+ * In-process typed event bus of domain events (events.ts). Services publish what changed; other services (the alert
+ * engine, the Docker loops) and the WebSocket layer subscribe. A throwing subscriber is reported to `onError` and
+ * never stops delivery to the others.
  */
-export type BusEvent = WsMessage;
+export type BusEvent = DomainEvent;
 export type BusEventType = BusEvent['type'];
 type Handler<T extends BusEventType> = (event: Extract<BusEvent, { type: T }>) => void;
 

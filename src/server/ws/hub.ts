@@ -3,6 +3,7 @@ import type { EventBus } from '../../core/event-bus.js';
 import type { WsMessage } from '../../core/types.js';
 import type { AuthService, Principal } from '../../services/auth.service.js';
 import { Coalescer } from './coalescer.js';
+import { toBrowser } from './messages.js';
 
 export interface WsClient {
   readonly id: number;
@@ -22,7 +23,8 @@ interface Logger {
 }
 
 /**
- * The WebSocket hub: authenticated clients receive every bus event (coalesced per client), and inbound messages are
+ * The WebSocket hub: authenticated clients receive the browser messages of every domain event on the bus (messages.ts;
+ * coalesced per client), and inbound messages are
  * dispatched to topic handlers by `type`. A client that has not authenticated within 5 s is closed.
  */
 export class WsHub {
@@ -38,7 +40,8 @@ export class WsHub {
     private readonly recheckMs = 60_000,
   ) {
     bus.onAny((event) => {
-      for (const c of this.clients) c.coalescer.push(event);
+      if (this.clients.size === 0) return;
+      for (const m of toBrowser(event)) for (const c of this.clients) c.coalescer.push(m);
     });
   }
 

@@ -1,0 +1,20 @@
+import type { Alert, DockerContainer, DockerHostSummary, Host, Task } from './types.js';
+
+/**
+ * Domain events: what services publish on the in-process bus when something changed. They are not browser messages:
+ * only src/server/ws decides what a browser receives (messages.ts maps each event to WebSocket messages), so a
+ * service can publish what other services need without it reaching every open tab, and the WebSocket contract can
+ * keep its shape while the services change.
+ */
+export type DomainEvent =
+  | { type: 'host_updated'; host: Host }
+  | { type: 'host_removed'; host_id: number }
+  | { type: 'task_updated'; task: Task }
+  | { type: 'docker_host_updated'; host: DockerHostSummary }
+  | { type: 'docker_container_updated'; host_id: number; container: DockerContainer }
+  | { type: 'docker_container_removed'; host_id: number; container_id: string; name: string; labels: Record<string, string> }
+  | { type: 'docker_alert_opened'; alert: Alert }
+  | { type: 'docker_alert_closed'; alert: Alert }
+  | { type: 'docker_alert_acknowledged'; alert: Alert };
+
+export type DomainEventType = DomainEvent['type'];
