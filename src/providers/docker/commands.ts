@@ -10,9 +10,12 @@
  * delimited sections (see SECTION_*), each carrying its command's stdout, stderr and exit code, so one
  * failing command never hides the others.
  */
+import type { ComposeAction, ComposeTarget, ContainerAction, ContainerActionOptions, PruneKinds } from './engine.js';
 import * as g from './grammar.js';
+import { checkComposeTarget, checkPruneKinds } from './grammar.js';
 
 export { DockerInputError } from './grammar.js';
+export type { ComposeAction, ComposeTarget, ContainerAction, ContainerActionOptions, PruneKinds };
 
 declare const shellBrand: unique symbol;
 /** A command line built by this module. `string & {...}` so it can be logged and passed to ssh2 as is. */
@@ -134,27 +137,7 @@ export function inspectContainers(ids: readonly string[]): ShellCommand {
   return cmd(`docker container inspect -- ${refs.join(' ')}`);
 }
 
-export type ContainerAction = 'start' | 'stop' | 'restart' | 'pause' | 'unpause' | 'kill' | 'remove';
-export const CONTAINER_ACTIONS: readonly ContainerAction[] = [
-  'start',
-  'stop',
-  'restart',
-  'pause',
-  'unpause',
-  'kill',
-  'remove',
-];
 
-export interface ContainerActionOptions {
-  /** stop/restart: seconds to wait before SIGKILL (`-t`). */
-  timeoutS?: number;
-  /** kill: signal (`-s`). */
-  signal?: string;
-  /** remove: remove a running container (`-f`). */
-  force?: boolean;
-  /** remove: remove its anonymous volumes too (`-v`). */
-  volumes?: boolean;
-}
 
 export function containerAction(action: ContainerAction, ref: string, opts: ContainerActionOptions = {}): ShellCommand {
   const target = quote(g.containerRef(ref));
@@ -238,7 +221,6 @@ export function hostMetrics(): ShellCommand {
 
 // --- compose and prune -------------------------------------------------------------------------------------
 
-export type ComposeAction = 'start' | 'stop' | 'restart';
 
 /**
  * start/stop/restart every container of a compose project (or of one service), found by the labels
@@ -260,14 +242,6 @@ export function composeAction(project: string, action: ComposeAction, opts: { se
   );
 }
 
-export interface ComposeTarget {
-  project: string;
-  service: string;
-  /** com.docker.compose.project.working_dir */
-  workingDir: string;
-  /** com.docker.compose.project.config_files, split on commas */
-  configFiles: readonly string[];
-}
 
 /**
  * Redeploy one compose service: pull its image, then recreate it alone (`up -d --no-deps --force-recreate`).
@@ -294,26 +268,7 @@ export function composeRedeploy(t: ComposeTarget): ShellCommand {
   );
 }
 
-/**
- * Validates a redeploy target against Docker's grammar (throws DockerInputError). Services call it before they create
- * a task, so bad labels answer 422 with nothing run; composeRedeploy calls it again.
- */
-export function checkComposeTarget(t: ComposeTarget): ComposeTarget {
-  g.composeProject(t.project);
-  g.composeService(t.service);
-  g.absolutePath(t.workingDir, 'working_dir');
-  if (t.configFiles.length === 0) throw new g.DockerInputError('config_files', 'must name at least one compose file');
-  t.configFiles.forEach((f, i) => g.absolutePath(f, `config_files[${i}]`));
-  return t;
-}
 
-export interface PruneKinds {
-  containers?: boolean;
-  /** true: dangling images only; 'all': every image no container uses (`-a`). */
-  images?: boolean | 'all';
-  volumes?: boolean;
-  networks?: boolean;
-}
 
 /** Each kind chosen explicitly, each in its own section so parsePruneOutput can report per kind. */
 export function prune(kinds: PruneKinds): ShellCommand {
@@ -325,12 +280,4 @@ export function prune(kinds: PruneKinds): ShellCommand {
   if (kinds.networks) sections.push({ name: 'networks', body: 'docker network prune -f' });
   checkPruneKinds(kinds);
   return sectionsScript(sections);
-}
-
-/** At least one kind chosen (throws DockerInputError): checked before a prune task is created. */
-export function checkPruneKinds(kinds: PruneKinds): PruneKinds {
-  if (!kinds.containers && !kinds.images && !kinds.volumes && !kinds.networks) {
-    throw new g.DockerInputError('kinds', 'choose at least one of containers, images, volumes, networks');
-  }
-  return kinds;
 }

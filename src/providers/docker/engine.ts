@@ -11,8 +11,50 @@
  *  - has a deadline (its own default, or `timeoutMs`): past it the call rejects with kind `timeout`.
  */
 import type { LogLine } from '../../core/types.js';
-import type { ContainerAction, ContainerActionOptions, ComposeAction, ComposeTarget, PruneKinds } from './commands.js';
 import type { CollectOutput, ContainerStats, DockerEventLine, ParsedHostMetrics, PruneReport } from './parse.js';
+
+// --- what callers ask of an engine (commands.ts re-exports these for the CLI) ------------------------------------
+
+export type ContainerAction = 'start' | 'stop' | 'restart' | 'pause' | 'unpause' | 'kill' | 'remove';
+export const CONTAINER_ACTIONS: readonly ContainerAction[] = [
+  'start',
+  'stop',
+  'restart',
+  'pause',
+  'unpause',
+  'kill',
+  'remove',
+];
+
+export interface ContainerActionOptions {
+  /** stop/restart: seconds to wait before SIGKILL (`-t`). */
+  timeoutS?: number;
+  /** kill: signal (`-s`). */
+  signal?: string;
+  /** remove: remove a running container (`-f`). */
+  force?: boolean;
+  /** remove: remove its anonymous volumes too (`-v`). */
+  volumes?: boolean;
+}
+
+export type ComposeAction = 'start' | 'stop' | 'restart';
+
+export interface ComposeTarget {
+  project: string;
+  service: string;
+  /** com.docker.compose.project.working_dir */
+  workingDir: string;
+  /** com.docker.compose.project.config_files, split on commas */
+  configFiles: readonly string[];
+}
+
+export interface PruneKinds {
+  containers?: boolean;
+  /** true: dangling images only; 'all': every image no container uses (`-a`). */
+  images?: boolean | 'all';
+  volumes?: boolean;
+  networks?: boolean;
+}
 
 /** What an engine can do beyond the common core; the API and the UI offer only what it says. */
 export interface EngineCapabilities {

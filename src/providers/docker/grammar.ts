@@ -7,6 +7,8 @@
  * rejecting it here keeps homoglyph tricks out of logs and audit trails as well as out of the shell.
  */
 
+import type { ComposeTarget, PruneKinds } from './engine.js';
+
 /** Thrown when a value does not match Docker's grammar. The API turns it into 422 `{error, message}`. */
 export class DockerInputError extends Error {
   readonly code = 'invalid_input' as const;
@@ -155,4 +157,26 @@ export function absolutePath(value: unknown, field = 'path'): string {
   if (!PATH_RE.test(s)) throw new DockerInputError(field, 'must be an absolute path of plain characters');
   if (s.split('/').some((seg) => seg === '..')) throw new DockerInputError(field, 'must not contain ".." segments');
   return s;
+}
+
+/**
+ * Validates a redeploy target against Docker's grammar (throws DockerInputError). Services call it before they create
+ * a task, so bad labels answer 422 with nothing run; composeRedeploy calls it again.
+ */
+export function checkComposeTarget(t: ComposeTarget): ComposeTarget {
+  composeProject(t.project);
+  composeService(t.service);
+  absolutePath(t.workingDir, 'working_dir');
+  if (t.configFiles.length === 0) throw new DockerInputError('config_files', 'must name at least one compose file');
+  t.configFiles.forEach((f, i) => absolutePath(f, `config_files[${i}]`));
+  return t;
+}
+
+
+/** At least one kind chosen (throws DockerInputError): checked before a prune task is created. */
+export function checkPruneKinds(kinds: PruneKinds): PruneKinds {
+  if (!kinds.containers && !kinds.images && !kinds.volumes && !kinds.networks) {
+    throw new DockerInputError('kinds', 'choose at least one of containers, images, volumes, networks');
+  }
+  return kinds;
 }

@@ -2,9 +2,17 @@ import { AppError, conflict } from '../../core/errors.js';
 import type { DockerContainer } from '../../core/types.js';
 import { type DockerRepository, mapContainer } from '../../db/repositories/docker.repository.js';
 import type { HostRow } from '../../db/schema.js';
-import { type ComposeAction, type ContainerAction, type PruneKinds, checkComposeTarget, checkPruneKinds } from '../../providers/docker/commands.js';
+import {
+  type ActionOutput,
+  type ComposeAction,
+  type ContainerAction,
+  type DockerEngine,
+  type EngineCapabilities,
+  type PruneKinds,
+  isEngineError,
+} from '../../providers/docker/engine.js';
 import * as g from '../../providers/docker/grammar.js';
-import { type ActionOutput, type DockerEngine, type EngineCapabilities, isEngineError } from '../../providers/docker/engine.js';
+import { checkComposeTarget, checkPruneKinds } from '../../providers/docker/grammar.js';
 import { composeTarget } from '../../providers/docker/parse-live.js';
 import type { Engines } from '../../providers/registry.js';
 import type { TaskService } from '../task.service.js';
