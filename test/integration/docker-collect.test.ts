@@ -168,6 +168,19 @@ describe('collection of the 3 shared lab hosts', () => {
     }
   });
 
+  it("each host card says what its engine can do: an SSH host offers redeploy, compose actions, every prune kind, live logs and host metrics", async () => {
+    const r = await ts.api('GET', '/api/docker/hosts', { role: 'viewer' });
+    for (const id of ids) {
+      expect(r.body.hosts.find((x: any) => x.id === id).capabilities).toEqual({
+        redeploy: true,
+        compose_actions: true,
+        host_metrics: true,
+        prune: ['containers', 'images', 'volumes', 'networks'],
+        live_logs: true,
+      });
+    }
+  });
+
   it('a later collection is incremental: one round trip and fewer containers inspected', async () => {
     const id = ids[0]!;
     // Let the seed's health settle into a steady ps line, then collect twice: the second sees no change.
