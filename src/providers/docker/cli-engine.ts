@@ -89,15 +89,15 @@ export class CliEngine implements DockerEngine {
     throw this.failure(r, firstLine(r.stderr) || `inspect exited ${r.code}`);
   }
 
-  action(ref: string, action: cmd.ContainerAction, o: cmd.ContainerActionOptions & { timeoutMs?: number } = {}): Promise<ActionOutput> {
+  async action(ref: string, action: cmd.ContainerAction, o: cmd.ContainerActionOptions & { timeoutMs?: number } = {}): Promise<ActionOutput> {
     return this.run(cmd.containerAction(action, ref, o), o.timeoutMs);
   }
 
-  redeploy(target: cmd.ComposeTarget, o: { timeoutMs?: number } = {}): Promise<ActionOutput> {
+  async redeploy(target: cmd.ComposeTarget, o: { timeoutMs?: number } = {}): Promise<ActionOutput> {
     return this.run(cmd.composeRedeploy(target), o.timeoutMs);
   }
 
-  composeAction(project: string, action: cmd.ComposeAction, o: { timeoutMs?: number } = {}): Promise<ActionOutput> {
+  async composeAction(project: string, action: cmd.ComposeAction, o: { timeoutMs?: number } = {}): Promise<ActionOutput> {
     return this.run(cmd.composeAction(project, action), o.timeoutMs);
   }
 
@@ -129,7 +129,7 @@ export class CliEngine implements DockerEngine {
     return parseStats(r.stdout).stats;
   }
 
-  events(h: EventHandlers): Promise<Stream> {
+  async events(h: EventHandlers): Promise<Stream> {
     return this.stream(cmd.events({ types: ['container', 'daemon'] }), {
       onStdoutLine: (line) => {
         const e = parseEventLine(line);

@@ -7,6 +7,8 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, copyFileSync, existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as c from './commands.js';
+import { CliEngine } from './cli-engine.js';
+import { EngineError } from './engine.js';
 import { LocalOutputLimitError, LocalTimeoutError, LocalTransport } from './local-transport.js';
 import { composeTarget, parseCollectOutput, parseEventLine, parseInspect, parseLogs, parseMetrics, parsePruneOutput, parseStats, parseVersion } from './parse.js';
 
@@ -270,4 +272,68 @@ describe('prune', () => {
     expect(report.kinds.containers?.deleted).toContain(id);
     expect(report.kinds.images).toBeUndefined();
   }, 20_000);
+});
+
+describe('CliEngine on a real daemon: domain values out, typed errors from what docker says', () => {
+  const engine = new CliEngine(t, { execTimeoutMs: 15_000 });
+  const down = new CliEngine(new LocalTransport({ dockerHost: `unix://${D}/no-daemon.sock` }), { execTimeoutMs: 15_000 });
+  const kind = (p: Promise<unknown>) => p.then(() => 'resolved', (e) => (e instanceof EngineError ? e.kind : `other: ${String(e)}`));
+  beforeAll(() => {
+    docker('run', '-d', '--init', '--name', 'eng-web', IMG, 'sleep', '100000');
+    docker('run', '-d', '--name', 'eng-exited', IMG, 'sh', '-c', 'echo out; echo err >&2; exit 3');
+    expect(docker('wait', 'eng-exited')).toBe('3');
+  }, 30_000);
+
+  it('a snapshot lists every container, inspected, in one round trip', async () => {
+    const snap = await engine.snapshot({ inspect: 'all' });
+    expect(snap.round_trips).toBe(1);
+    expect(snap.daemon_error).toBeNull();
+    const web = snap.containers.find((x) => x.name === 'eng-web')!;
+    expect(web).toMatchObject({ state: 'running', inspected: true });
+    expect(snap.containers.map((x) => x.name)).toEqual(expect.arrayContaining(['eng-web', 'eng-exited']));
+  });
+
+  it('inspect names the ids docker does not know, and returns the others', async () => {
+    const r = await engine.inspect(['eng-web', 'nosuchcontainer']);
+    expect(r.objects.map((o) => o.Name)).toEqual(['/eng-web']);
+    expect(r.missing).toEqual(['nosuchcontainer']);
+  });
+
+  it('an action on a missing container is not_found; on a container already in that state, conflict', async () => {
+    expect(await kind(engine.action('nosuchcontainer', 'start'))).toBe('not_found');
+    await engine.action('eng-web', 'pause');
+    try {
+      expect(await kind(engine.action('eng-web', 'pause'))).toBe('conflict');
+    } finally {
+      await engine.action('eng-web', 'unpause');
+    }
+    expect(await kind(engine.action('eng-web', 'unpause'))).toBe('conflict');
+  });
+
+  it('a failed action carries what docker printed, for the task log', async () => {
+    const err = (await engine.action('nosuchcontainer', 'stop').catch((e) => e)) as EngineError;
+    expect(err.message).toContain('No such container: nosuchcontainer');
+    expect(err.output).toContain('No such container: nosuchcontainer');
+  });
+
+  it("logs come back as lines, the container's stderr told apart", async () => {
+    const lines = await engine.logs('eng-exited', { tail: 'all', timestamps: true });
+    expect(lines.map((l) => [l.stream, l.text])).toEqual(expect.arrayContaining([['stdout', 'out'], ['stderr', 'err']]));
+  });
+
+  it('with the daemon down: the snapshot says why, and every other call is daemon_down', async () => {
+    const snap = await down.snapshot({ inspect: 'all' });
+    expect(snap.daemon_error).toMatch(/Cannot connect to the Docker daemon/);
+    expect(await kind(down.action('eng-web', 'stop'))).toBe('daemon_down');
+    expect(await kind(down.logs('eng-web', { tail: 10, timestamps: false }))).toBe('daemon_down');
+    expect(await kind(down.inspect(['eng-web']))).toBe('daemon_down');
+  });
+
+  it('past its deadline a call is a timeout', async () => {
+    expect(await kind(engine.inspect(['eng-web'], { timeoutMs: 1 }))).toBe('timeout');
+  });
+
+  it('bad input is refused before anything runs', async () => {
+    await expect(engine.action('eng-web; touch /tmp/x', 'stop')).rejects.toMatchObject({ code: 'invalid_input' });
+  });
 });
