@@ -31,7 +31,7 @@ export class TransportFactory {
     const kind = row.transport;
     if (kind === 'local') return { kind: 'local', exec: (c, o) => this.local.exec(c, o), stream: (c, h) => this.local.stream(c, h) };
     if (kind === 'ssh') {
-      const target = { hostId: row.id, host: row.host, port: row.port, username: row.username, pinnedFingerprint: row.ssh_host_key };
+      const target = { hostId: row.id, host: row.host!, port: row.port!, username: row.username!, pinnedFingerprint: row.ssh_host_key };
       return {
         kind: 'ssh',
         exec: (c, o) => this.pool.exec(target, c, o),

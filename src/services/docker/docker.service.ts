@@ -130,7 +130,7 @@ function toSummary(h: HostRow, counts: { running: number; total: number } | unde
   return {
     id: h.id,
     name: h.name,
-    host: h.host,
+    host: h.host!,
     transport: h.transport as DockerHostSummary['transport'],
     status: h.status as DockerHostSummary['status'],
     docker_enabled: h.docker_enabled === 1,
