@@ -46,10 +46,11 @@ export interface HostMetrics {
 
 export interface Host {
   id: number;
-  name: string;
-  host: string; // address or DNS name
-  port: number;
-  username: string;
+  name: string; // unique within the host's source (by hand / Ansible, or one Portainer server)
+  // The SSH fields: set for ssh (and local) hosts, null for hosts not reached over SSH (a Portainer environment).
+  host: string | null; // address or DNS name
+  port: number | null;
+  username: string | null;
   os_type: string | null;
   transport: HostTransport;
   status: HostStatus;
@@ -65,6 +66,10 @@ export interface Host {
   created_at: string;
   updated_at: string;
   metrics: HostMetrics | null; // latest sample
+  // Where the host comes from: a Portainer server and its environment (endpoint) id; both null for a host added by
+  // hand or imported from Ansible.
+  portainer_server_id: number | null;
+  portainer_endpoint_id: number | null;
 }
 
 export type TaskStatus = 'pending' | 'running' | 'success' | 'failed';
@@ -212,7 +217,7 @@ export type WsMessage =
 export interface DockerHostSummary {
   id: number;
   name: string;
-  host: string;
+  host: string | null; // address of an SSH host; null for kinds that have none
   transport: HostTransport;
   status: HostStatus;
   docker_enabled: boolean;

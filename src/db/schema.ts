@@ -28,10 +28,11 @@ export interface ApiTokensTable {
 
 export interface HostsTable {
   id: Generated<number>;
-  name: string;
-  host: string;
-  port: number;
-  username: string;
+  name: string; // unique within its source (portainer_server_id, or none), not globally
+  // The SSH fields: null for hosts that are not reached over SSH (a Portainer environment).
+  host: string | null;
+  port: number | null;
+  username: string | null;
   os_type: string | null;
   transport: string;
   groups: string; // JSON string[]
@@ -47,6 +48,10 @@ export interface HostsTable {
   docker_last_collect_at: string | null;
   created_at: string;
   updated_at: string;
+  // Where the host comes from: a Portainer server and one of its environments (endpoints); both null for a host
+  // added by hand or imported from Ansible.
+  portainer_server_id: number | null;
+  portainer_endpoint_id: number | null;
 }
 
 export interface HostMetricsTable {

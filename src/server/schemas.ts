@@ -51,9 +51,9 @@ export const HostMetricsSchema = Type.Object({
 export const HostSchema = Type.Object({
   id: Type.Integer(),
   name: Type.String(),
-  host: Type.String(),
-  port: Type.Integer(),
-  username: Type.String(),
+  host: Nullable(Type.String({ description: 'SSH address; null for hosts not reached over SSH (Portainer)' })),
+  port: Nullable(Type.Integer()),
+  username: Ts,
   os_type: Ts,
   transport: Type.String(),
   status: Type.String({ description: 'online | offline | unknown' }),
@@ -69,6 +69,8 @@ export const HostSchema = Type.Object({
   created_at: Type.String(),
   updated_at: Type.String(),
   metrics: Nullable(HostMetricsSchema),
+  portainer_server_id: Nullable(Type.Integer({ description: 'the Portainer server the host was discovered on; null if added by hand or imported' })),
+  portainer_endpoint_id: Nullable(Type.Integer({ description: "the host's Portainer environment (endpoint) id" })),
 });
 
 export const TaskSchema = Type.Object({

@@ -28,7 +28,11 @@ export interface HostInput {
   transport?: HostTransport;
 }
 
+/** The SSH target of a host reached over SSH; a host without SSH fields (a Portainer environment) has none. */
 export function targetOf(row: HostRow): SshTarget {
+  if (row.host === null || row.port === null || row.username === null) {
+    throw invalid(`host ${row.name} has no SSH address, port and user: it is not reached over SSH`);
+  }
   return { hostId: row.id, host: row.host, port: row.port, username: row.username, pinnedFingerprint: row.ssh_host_key };
 }
 
@@ -58,7 +62,8 @@ export class HostService {
 
   async create(input: HostInput, groups: string[] = []): Promise<Host> {
     const v = validate(input);
-    if (await this.hosts.getByName(v.name)) throw conflict('host_exists', `a host named ${v.name} already exists`);
+    // Hosts made here are "by hand": their name must be free among those, not among Portainer-discovered ones.
+    if (await this.hosts.getByName(v.name, null)) throw conflict('host_exists', `a host named ${v.name} already exists`);
     const row = await this.hosts.create({
       name: v.name,
       host: v.host,
@@ -73,15 +78,21 @@ export class HostService {
 
   async update(id: number, patch: Partial<HostInput>): Promise<Host> {
     const current = await this.row(id);
-    const v = validate({ name: current.name, host: current.host, ...patch });
+    if (current.portainer_server_id !== null) refuseSourcedPatch(current, patch);
+    // A host without an SSH address (only a Portainer one, today) has nothing to validate but its name.
+    const v: Partial<HostInput> & { name: string } =
+      current.host === null && patch.host === undefined
+        ? { name: validateName(patch.name ?? current.name) }
+        : validate({ name: current.name, ...patch, host: patch.host ?? current.host! });
     if (v.name !== current.name) {
-      const other = await this.hosts.getByName(v.name);
+      // Unique within the host's own source: a Portainer-discovered host may share a name with one made by hand.
+      const other = await this.hosts.getByName(v.name, current.portainer_server_id);
       if (other && other.id !== id) throw conflict('host_exists', `a host named ${v.name} already exists`);
     }
     const addressChanged = (patch.host !== undefined && patch.host !== current.host) || (patch.port !== undefined && patch.port !== current.port);
     const row = await this.hosts.update(id, {
       name: v.name,
-      host: v.host,
+      ...(v.host !== undefined ? { host: v.host } : {}),
       ...(patch.port !== undefined ? { port: patch.port } : {}),
       ...(patch.username !== undefined ? { username: patch.username } : {}),
       ...(patch.os_type !== undefined ? { os_type: patch.os_type } : {}),
@@ -172,7 +183,8 @@ export class HostService {
     let skipped = 0;
     const touched: Host[] = [];
     for (const { entry, input } of inputs) {
-      const existing = (await this.hosts.getByName(input.name)) ?? (await this.hosts.findByAddress(input.host, input.port!));
+      // An inventory describes hosts by hand: it matches those (by name, else by address), never Portainer's.
+      const existing = (await this.hosts.getByName(input.name, null)) ?? (await this.hosts.findByAddress(input.host, input.port!));
       if (!existing) {
         touched.push(await this.create(input, entry.groups));
         created++;
@@ -209,9 +221,25 @@ export class HostService {
   }
 }
 
-function validate(input: HostInput): HostInput {
-  const name = input.name?.trim();
+/**
+ * A host discovered on a Portainer server takes its address and transport from there: only its name and OS type
+ * are ours to change.
+ */
+function refuseSourcedPatch(current: HostRow, patch: Partial<HostInput>): void {
+  const fixed = (['host', 'port', 'username', 'transport'] as const).filter((k) => patch[k] !== undefined);
+  if (fixed.length > 0) {
+    throw invalid(`host ${current.name} comes from Portainer server ${current.portainer_server_id}: its ${fixed.join(', ')} cannot be changed here`);
+  }
+}
+
+function validateName(raw: string | undefined): string {
+  const name = raw?.trim();
   if (!name || !NAME.test(name)) throw invalid('name: 1-63 letters, digits, dot, dash or underscore');
+  return name;
+}
+
+function validate(input: HostInput): HostInput {
+  const name = validateName(input.name);
   const host = input.host?.trim();
   if (!host || !(HOSTNAME.test(host) || (host.includes(':') && IPV6.test(host)))) {
     throw invalid('host: a DNS name or an IP address');

@@ -40,17 +40,23 @@ export function mapHost(row: HostRow, metrics: HostMetricsRow | undefined | null
     created_at: row.created_at,
     updated_at: row.updated_at,
     metrics: metrics ? mapMetrics(metrics) : null,
+    portainer_server_id: row.portainer_server_id,
+    portainer_endpoint_id: row.portainer_endpoint_id,
   };
 }
 
 export interface NewHost {
   name: string;
-  host: string;
-  port: number;
-  username: string;
+  /** The SSH fields: required (by the database too) for ssh hosts, null for hosts not reached over SSH. */
+  host: string | null;
+  port: number | null;
+  username: string | null;
   os_type: string | null;
   transport: HostTransport;
   groups: string[];
+  /** Where the host comes from; both omitted (null) for a host added by hand or imported from Ansible. */
+  portainer_server_id?: number | null;
+  portainer_endpoint_id?: number | null;
 }
 
 export type MetricsSample = Omit<HostMetricsRow, 'id' | 'host_id'>;
@@ -66,12 +72,43 @@ export class HostRepository {
     return this.db.selectFrom('hosts').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
-  getByName(name: string): Promise<HostRow | undefined> {
-    return this.db.selectFrom('hosts').selectAll().where('name', '=', name).executeTakeFirst();
+  /**
+   * The host of that name within one source: a Portainer server's id, or null (the default) for the hosts added by
+   * hand or imported. Names are unique per source only, so the same name may exist in another source.
+   */
+  getByName(name: string, portainerServerId: number | null = null): Promise<HostRow | undefined> {
+    return this.db
+      .selectFrom('hosts')
+      .selectAll()
+      .where('name', '=', name)
+      .where('portainer_server_id', portainerServerId === null ? 'is' : '=', portainerServerId)
+      .executeTakeFirst();
   }
 
+  /** The host discovered as environment (endpoint) `endpointId` of Portainer server `serverId`. */
+  getByEndpoint(serverId: number, endpointId: number): Promise<HostRow | undefined> {
+    return this.db
+      .selectFrom('hosts')
+      .selectAll()
+      .where('portainer_server_id', '=', serverId)
+      .where('portainer_endpoint_id', '=', endpointId)
+      .executeTakeFirst();
+  }
+
+  /** Every host discovered on Portainer server `serverId`, by name. */
+  listByServer(serverId: number): Promise<HostRow[]> {
+    return this.db.selectFrom('hosts').selectAll().where('portainer_server_id', '=', serverId).orderBy('name').execute();
+  }
+
+  /** The host added by hand or imported at that SSH address (a Portainer-discovered host never matches). */
   findByAddress(host: string, port: number): Promise<HostRow | undefined> {
-    return this.db.selectFrom('hosts').selectAll().where('host', '=', host).where('port', '=', port).executeTakeFirst();
+    return this.db
+      .selectFrom('hosts')
+      .selectAll()
+      .where('host', '=', host)
+      .where('port', '=', port)
+      .where('portainer_server_id', 'is', null)
+      .executeTakeFirst();
   }
 
   create(h: NewHost): Promise<HostRow> {
@@ -80,6 +117,8 @@ export class HostRepository {
       .insertInto('hosts')
       .values({
         ...h,
+        portainer_server_id: h.portainer_server_id ?? null,
+        portainer_endpoint_id: h.portainer_endpoint_id ?? null,
         groups: JSON.stringify(h.groups),
         status: 'unknown',
         failures: 0,

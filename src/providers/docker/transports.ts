@@ -20,6 +20,8 @@ export type LocalRunner = CommandTransport;
 
 /** The host's pooled SSH connection, with its pinned host key (or none yet: trust on first use). */
 export function sshTransport(pool: SshPool, row: HostRow): CommandTransport {
+  // The SSH fields are null only for hosts of other kinds; an ssh row without them is a bug, said loudly.
+  if (row.host === null || row.port === null || row.username === null) throw new Error(`host ${row.name}: an SSH host without address, port or user`);
   const target = { hostId: row.id, host: row.host, port: row.port, username: row.username, pinnedFingerprint: row.ssh_host_key };
   return { exec: (c, o) => pool.exec(target, c, o), stream: (c, h) => pool.stream(target, c, h) };
 }

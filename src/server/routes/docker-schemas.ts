@@ -6,7 +6,7 @@ const Ts = Nullable(Type.String());
 export const DockerHostSummarySchema = Type.Object({
   id: Type.Integer(),
   name: Type.String(),
-  host: Type.String(),
+  host: Ts,
   transport: Type.String(),
   status: Type.String(),
   docker_enabled: Type.Boolean(),

@@ -18,7 +18,7 @@ export function host(id: number, over: Partial<Host> = {}): Host {
     id, name: `host${id}`, host: `127.0.10.${id}`, port: 22, username: 'automation', os_type: 'debian', transport: 'ssh',
     status: 'online', status_reason: null, last_seen_at: NOW, ssh_host_key: 'SHA256:abc', groups: ['docker'],
     docker_enabled: true, docker_version: '28.5.1', docker_status: 'online', docker_status_reason: null,
-    docker_last_collect_at: NOW, created_at: NOW, updated_at: NOW, metrics: null, ...over,
+    docker_last_collect_at: NOW, created_at: NOW, updated_at: NOW, metrics: null, portainer_server_id: null, portainer_endpoint_id: null, ...over,
   };
 }
 
