@@ -67,7 +67,7 @@ export function HostsSection() {
               {list.map((h) => (
                 <tr key={h.id} data-testid="host-row" data-host-id={h.id}>
                   <td class="font-medium">{h.name}{h.groups.length > 0 && <div class="text-xs text-muted">{h.groups.join(', ')}</div>}</td>
-                  <td class="mono text-xs whitespace-nowrap">{h.username}@{h.host}:{h.port}</td>
+                  <td class="mono text-xs whitespace-nowrap">{h.host !== null ? `${h.username}@${h.host}:${h.port}` : h.transport}</td>
                   <td><Badge tone={stateTone(h.status)}>{t(`hostStatus.${h.status}` as MessageKey)}</Badge>
                     {h.status_reason && h.status !== 'online' && <div class="max-w-[14rem] truncate text-xs text-err" title={h.status_reason}>{h.status_reason}</div>}</td>
                   <td class="text-xs whitespace-nowrap">{h.metrics?.load1 != null ? `${h.metrics.load1.toFixed(2)} / ${h.metrics.cpu_count ?? '?'} CPU` : '—'}</td>
