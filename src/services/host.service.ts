@@ -4,6 +4,7 @@ import { AppError, conflict, invalid, notFound } from '../core/errors.js';
 import type { Host, HostTransport } from '../core/types.js';
 import { mapHost, type HostRepository } from '../db/repositories/host.repository.js';
 import type { HostRow } from '../db/schema.js';
+import { hostKind } from '../providers/registry.js';
 import { SshError, SshHostKeyMismatchError } from '../ssh/errors.js';
 import type { SshTarget } from '../ssh/types.js';
 
@@ -114,7 +115,7 @@ export class HostService {
   /** Connects, runs `uname -a`, pins the host key on first success (TOFU). A changed key -> 409. */
   async check(id: number): Promise<{ status: 'online'; host_key_fingerprint: string; uname: string }> {
     const row = await this.row(id);
-    if (row.transport !== 'ssh') throw invalid(`host ${row.name} uses the ${row.transport} transport: nothing to check over SSH`);
+    if (!hostKind(row.transport).ssh) throw invalid(`host ${row.name} uses the ${row.transport} transport: nothing to check over SSH`);
     // An explicit check must see what the host offers NOW: the pool would otherwise reuse a connection opened before
     // the host key changed (open sessions outlive an sshd restart) and report a stale "online" with the old key.
     this.probe.invalidate(id);
