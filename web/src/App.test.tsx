@@ -157,10 +157,10 @@ describe('shell', () => {
     const badge = await waitFor(() => $(m.root, '[data-testid=alerts-badge]'));
     expect(badge.textContent).toBe('1');
     FakeSocket.latest().open();
-    await pushWs({ type: 'docker_alert_opened', alert: alert(2, { container_name: 'db' }) });
+    await pushWs({ type: 'alert_opened', alert: alert(2, { container_name: 'db' }) });
     await waitFor(() => $(m.root, '[data-testid=alerts-badge]')!.textContent === '2');
-    await pushWs({ type: 'docker_alert_closed', alert: alert(1, { state: 'closed' }) });
-    await pushWs({ type: 'docker_alert_acknowledged', alert: alert(2, { state: 'acknowledged' }) });
+    await pushWs({ type: 'alert_closed', alert: alert(1, { state: 'closed' }) });
+    await pushWs({ type: 'alert_updated', alert: alert(2, { state: 'acknowledged' }) });
     await waitFor(() => $(m.root, '[data-testid=alerts-badge]') === null);
   });
 });

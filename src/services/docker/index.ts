@@ -69,8 +69,8 @@ export function setupDocker(d: DockerDeps): DockerModule {
   d.hub.handle('logs_subscribe', (client, msg) => liveLogs.subscribe(client, msg));
   d.hub.handle('logs_unsubscribe', (client, msg) => liveLogs.unsubscribe(client, msg));
 
-  // The host cards carry the open alert count: refresh a card when its alerts change.
-  for (const t of ['docker_alert_opened', 'docker_alert_closed'] as const) {
+  // The host cards carry the open alert count: refresh a card when its alerts change (alert_updated: a reopen).
+  for (const t of ['alert_opened', 'alert_updated', 'alert_closed'] as const) {
     d.bus.on(t, (e) => {
       if (e.alert.host_id) void service.publishHost(e.alert.host_id);
     });
