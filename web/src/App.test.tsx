@@ -163,4 +163,16 @@ describe('shell', () => {
     await pushWs({ type: 'alert_updated', alert: alert(2, { state: 'acknowledged' }) });
     await waitFor(() => $(m.root, '[data-testid=alerts-badge]') === null);
   });
+
+  it('shows host alerts live too (they come as alert_* only, never as docker_alert_*)', async () => {
+    m = mount(server, undefined, { loginAs: 'viewer' });
+    await restore(m);
+    await waitFor(() => $(m.root, '[data-testid=alerts-badge]')?.textContent === '1');
+    FakeSocket.latest().open();
+    const hostAlert = alert(7, { source: 'host', target: 'host:1:offline', container_name: null, rule: 'host_offline', severity: 'critical', subject: { source: 'host', kind: 'host', key: 'host:1', name: 'host1', scope: 'host:1' } });
+    await pushWs({ type: 'alert_opened', alert: hostAlert });
+    await waitFor(() => $(m.root, '[data-testid=alerts-badge]')!.textContent === '2');
+    await pushWs({ type: 'alert_closed', alert: { ...hostAlert, state: 'closed' } });
+    await waitFor(() => $(m.root, '[data-testid=alerts-badge]')!.textContent === '1');
+  });
 });
