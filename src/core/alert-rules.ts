@@ -1,10 +1,13 @@
-import type { AlertSeverity, AlertSource, DockerContainer } from './types.js';
+import type { AlertSeverity, AlertSource, AlertSubject, DockerContainer } from './types.js';
 
 /**
  * Alert rules as pure functions: what a container's or a host's current state means for each rule, and when a
  * notification may go out. No I/O here; the alert engine (services/alerts) persists the outcome and keeps the clocks.
  *
- * Targets (the unique key of an alert, one open alert per target):
+ * An alert is about a subject (core/types.ts AlertSubject). Subject keys and scopes:
+ *   container  docker:<host id>:<container name>   scope host:<host id>
+ *   host       host:<host id>                      scope host:<host id> (a host is its own scope)
+ * Targets (subject key + rule; one open alert per subject and rule):
  *   docker:<host id>:<container name>:down|unhealthy|missing|restart_loop
  *   host:<host id>:offline|docker
  * Container names follow Docker's grammar ([a-zA-Z0-9][a-zA-Z0-9_.-]*), so ':' never appears inside a part.
@@ -30,12 +33,40 @@ export function severityAtLeast(severity: string, min: string): boolean {
   return (SEVERITY_RANK[severity as AlertSeverity] ?? 0) >= (SEVERITY_RANK[min as AlertSeverity] ?? 0);
 }
 
+/** A subject as the engine carries it: the API's AlertSubject plus the host it hangs off (FK, per-host counts). */
+export interface Subject extends AlertSubject {
+  hostId: number | null;
+}
+
+export const hostScope = (hostId: number) => `host:${hostId}`;
+
+export function containerSubject(hostId: number, name: string): Subject {
+  return { source: 'docker', kind: 'container', key: `docker:${hostId}:${name}`, name, scope: hostScope(hostId), hostId };
+}
+
+export function hostSubject(hostId: number, name: string): Subject {
+  return { source: 'host', kind: 'host', key: hostScope(hostId), name, scope: hostScope(hostId), hostId };
+}
+
+/** The target of a rule on a subject: the subject key plus the rule's short name. */
+export function targetOf(subject: Pick<AlertSubject, 'key'>, rule: AlertRule): string {
+  return `${subject.key}:${SHORT[rule]}`;
+}
+
 export function containerTarget(hostId: number, name: string, rule: ContainerRule): string {
-  return `docker:${hostId}:${name}:${SHORT[rule]}`;
+  return targetOf(containerSubject(hostId, name), rule);
 }
 
 export function hostTarget(hostId: number, rule: HostRule): string {
-  return `host:${hostId}:${SHORT[rule]}`;
+  return `${hostScope(hostId)}:${SHORT[rule]}`;
+}
+
+/**
+ * What `/api/docker/alerts` and the seed's docker_alert_* messages cover: Docker alerts, plus the host rule
+ * "docker daemon unreachable" (the Docker side of a host).
+ */
+export function isDockerAlert(a: { source: string; rule: string }): boolean {
+  return a.source === 'docker' || a.rule === 'docker_unreachable';
 }
 
 export interface ParsedTarget {
@@ -45,7 +76,7 @@ export interface ParsedTarget {
   rule: AlertRule;
 }
 
-/** The inverse of containerTarget/hostTarget; null for a key we did not make. */
+/** The inverse of containerTarget/hostTarget; null for a key we did not make. The engine never needs it: rows carry their subject. */
 export function parseTarget(target: string): ParsedTarget | null {
   const parts = target.split(':');
   if (parts[0] === 'docker' && parts.length === 4) {
@@ -101,11 +132,12 @@ export function monitorSpec(labels: Record<string, string>, defaults: { graceSec
 
 /** The verdict of one rule on one target at one moment. */
 export interface RuleResult {
+  /** the subject's source, repeated for readability */
   source: AlertSource;
+  subject: Subject;
   rule: AlertRule;
+  /** targetOf(subject, rule) */
   target: string;
-  hostId: number;
-  containerName: string | null;
   /** true: the bad state holds now */
   active: boolean;
   severity: AlertSeverity;
@@ -121,13 +153,14 @@ export interface RuleResult {
  */
 export function evaluateContainer(c: Pick<DockerContainer, 'host_id' | 'name' | 'state' | 'health' | 'labels'>, defaults: { graceSeconds: number }): RuleResult[] {
   const spec = monitorSpec(c.labels, defaults);
-  const base = { source: 'docker' as const, hostId: c.host_id, containerName: c.name, graceSeconds: spec.graceSeconds };
+  const subject = containerSubject(c.host_id, c.name);
+  const base = { source: 'docker' as const, subject, graceSeconds: spec.graceSeconds };
   const running = c.state === 'running';
   return [
     {
       ...base,
       rule: 'container_down',
-      target: containerTarget(c.host_id, c.name, 'container_down'),
+      target: targetOf(subject, 'container_down'),
       active: spec.monitored && spec.desired === 'running' && !running,
       severity: 'error',
       message: `Container ${c.name} is ${c.state || 'unknown'}, expected running`,
@@ -135,7 +168,7 @@ export function evaluateContainer(c: Pick<DockerContainer, 'host_id' | 'name' | 
     {
       ...base,
       rule: 'container_unhealthy',
-      target: containerTarget(c.host_id, c.name, 'container_unhealthy'),
+      target: targetOf(subject, 'container_unhealthy'),
       active: spec.monitored && running && c.health === 'unhealthy',
       severity: 'warning',
       message: `Container ${c.name} health check failing`,
@@ -145,12 +178,12 @@ export function evaluateContainer(c: Pick<DockerContainer, 'host_id' | 'name' | 
 
 /** A monitored container that is gone (removed, or recreated under another name). */
 export function missingResult(hostId: number, name: string, active: boolean, graceSeconds: number): RuleResult {
+  const subject = containerSubject(hostId, name);
   return {
     source: 'docker',
+    subject,
     rule: 'container_missing',
-    target: containerTarget(hostId, name, 'container_missing'),
-    hostId,
-    containerName: name,
+    target: targetOf(subject, 'container_missing'),
     active,
     severity: 'critical',
     message: `Container ${name} is gone (it was monitored and no longer exists)`,
@@ -183,12 +216,12 @@ export function restartsInWindow(samples: RestartSample[], current: number, nowM
 }
 
 export function restartLoopResult(hostId: number, name: string, restarts: number, monitored: boolean): RuleResult {
+  const subject = containerSubject(hostId, name);
   return {
     source: 'docker',
+    subject,
     rule: 'restart_loop',
-    target: containerTarget(hostId, name, 'restart_loop'),
-    hostId,
-    containerName: name,
+    target: targetOf(subject, 'restart_loop'),
     active: monitored && restarts >= RESTART_LOOP.threshold,
     severity: 'error',
     message: `Container ${name} restarted ${restarts} times in ${RESTART_LOOP.windowMinutes} min (restart loop)`,
@@ -211,13 +244,14 @@ export interface HostFacts {
  * is silent while the host itself is offline: one alert says it, not two.
  */
 export function evaluateHost(h: HostFacts, graceSeconds: number): RuleResult[] {
-  const base = { source: 'host' as const, hostId: h.id, containerName: null, graceSeconds };
+  const subject = hostSubject(h.id, h.name);
+  const base = { source: 'host' as const, subject, graceSeconds };
   const out: RuleResult[] = [];
   if (h.status === 'online' || h.status === 'offline') {
     out.push({
       ...base,
       rule: 'host_offline',
-      target: hostTarget(h.id, 'host_offline'),
+      target: targetOf(subject, 'host_offline'),
       active: h.status === 'offline',
       severity: 'critical',
       message: `Host ${h.name} is offline${h.status_reason ? `: ${h.status_reason}` : ''}`,
@@ -228,7 +262,7 @@ export function evaluateHost(h: HostFacts, graceSeconds: number): RuleResult[] {
     out.push({
       ...base,
       rule: 'docker_unreachable',
-      target: hostTarget(h.id, 'docker_unreachable'),
+      target: targetOf(subject, 'docker_unreachable'),
       active: h.docker_enabled && dockerBad,
       severity: 'error',
       message: `Docker daemon unreachable on ${h.name}${h.docker_status_reason ? `: ${h.docker_status_reason}` : ''}`,

@@ -13,8 +13,8 @@ export type DomainEvent =
   | { type: 'docker_host_updated'; host: DockerHostSummary }
   | { type: 'docker_container_updated'; host_id: number; container: DockerContainer }
   | { type: 'docker_container_removed'; host_id: number; container_id: string; name: string; labels: Record<string, string> }
-  | { type: 'docker_alert_opened'; alert: Alert }
-  | { type: 'docker_alert_closed'; alert: Alert }
-  | { type: 'docker_alert_acknowledged'; alert: Alert };
+  | { type: 'alert_opened'; alert: Alert }
+  | { type: 'alert_updated'; alert: Alert; change: 'reopened' | 'message' | 'acknowledged' }
+  | { type: 'alert_closed'; alert: Alert };
 
 export type DomainEventType = DomainEvent['type'];

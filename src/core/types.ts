@@ -178,6 +178,21 @@ export interface DockerEvent {
 export type AlertSource = 'docker' | 'host' | 'portainer' | 'proxmox';
 export type AlertSeverity = 'info' | 'warning' | 'error' | 'critical';
 export type AlertState = 'open' | 'acknowledged' | 'closed';
+/** What an alert is about, within its source (see AlertSubject). */
+export type AlertSubjectKind = 'container' | 'docker_host' | 'host' | 'server' | 'environment' | 'node' | 'guest' | 'storage' | 'backup';
+
+/**
+ * The thing an alert is about. `key` is stable and unique across sources (`docker:3:nginx`, `host:3`); an alert's
+ * target is its subject key plus the rule (`docker:3:nginx:down`). `scope` is the key of what the subject belongs
+ * to (a host today, a Portainer server or Proxmox cluster later): a silence on a scope covers every subject in it.
+ */
+export interface AlertSubject {
+  source: AlertSource;
+  kind: AlertSubjectKind;
+  key: string;
+  name: string;
+  scope: string;
+}
 
 export interface Alert {
   id: number;
@@ -197,6 +212,7 @@ export interface Alert {
   acknowledged_by: string | null;
   acknowledged_at: string | null;
   ack_comment: string | null;
+  subject: AlertSubject;
 }
 
 /** Messages on /ws. Every message is JSON with a `type`. */
@@ -211,6 +227,10 @@ export type WsMessage =
   | { type: 'docker_alert_opened'; alert: Alert }
   | { type: 'docker_alert_closed'; alert: Alert }
   | { type: 'docker_alert_acknowledged'; alert: Alert }
+  // every alert, whatever its source (the docker_alert_* ones above are the seed's, for Docker alerts only)
+  | { type: 'alert_opened'; alert: Alert }
+  | { type: 'alert_updated'; alert: Alert }
+  | { type: 'alert_closed'; alert: Alert }
   | { type: 'logs'; subscription: string; lines: LogLine[] }
   | { type: 'error'; error: string; message: string };
 

@@ -191,6 +191,11 @@ export interface AlertsTable {
   acknowledged_by: string | null;
   acknowledged_at: string | null;
   ack_comment: string | null;
+  // the subject (migration 005; core/types.ts AlertSubject): source is the column above
+  subject_kind: string;
+  subject_key: string;
+  subject_name: string;
+  scope: string;
 }
 
 export interface AlertConditionsTable {
@@ -200,12 +205,19 @@ export interface AlertConditionsTable {
   rule: string;
   first_seen_at: string;
   last_seen_at: string;
+  source: string;
+  subject_kind: string;
+  subject_key: string;
+  subject_name: string;
+  scope: string;
 }
 
 export interface SilencesTable {
   id: Generated<number>;
-  host_id: number;
-  container_name: string | null;
+  host_id: number | null; // the host of the scope or subject, for cascade deletes and the host's name
+  container_name: string | null; // a container subject's name, as the API has always shown it
+  subject_key: string | null; // one subject; null: everything under `scope`
+  scope: string;
   reason: string | null;
   until: string;
   created_by: string;

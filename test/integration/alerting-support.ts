@@ -4,13 +4,14 @@ import path from 'node:path';
 import Fastify from 'fastify';
 import { loadConfig } from '../../src/config.js';
 import { type Container, createContainer } from '../../src/container.js';
-import type { BusEvent } from '../../src/core/event-bus.js';
-import type { DockerContainer, Role } from '../../src/core/types.js';
+import type { DockerContainer, Role, WsMessage } from '../../src/core/types.js';
 import { createLogger } from '../../src/logger.js';
 import authPlugin from '../../src/server/plugins/auth.js';
 import errorsPlugin from '../../src/server/plugins/errors.js';
+import { registerAlertingRoutes } from '../../src/server/routes/index.js';
 import { ErrorSchema } from '../../src/server/schemas.js';
 import type { App } from '../../src/server/types.js';
+import { toBrowser } from '../../src/server/ws/messages.js';
 import { type AlertingModule, setupAlerting } from '../../src/services/alerts/index.js';
 
 /**
@@ -98,8 +99,8 @@ export interface Harness {
   url: string;
   docker: DockerStore;
   dataDir: string;
-  /** every bus event since start */
-  events: BusEvent[];
+  /** every message a browser would have received since start (each bus event through the WebSocket mapping) */
+  events: WsMessage[];
   api(method: string, url: string, opts?: { role?: Role | null; body?: unknown }): Promise<{ status: number; body: any }>;
   addHost(name: string): Promise<number>;
   /** stops everything and starts again on the same data dir (a server restart) */
@@ -129,18 +130,18 @@ export async function startAlerting(env: Record<string, string> = {}, reuse?: { 
   for (const role of ['operator', 'viewer'] as const) {
     if (!(await c.repos.users.getByUsername(role))) await c.users.create({ username: role, password: PASSWORDS[role], role });
   }
-  const h = { c, dataDir, events: [] as BusEvent[] } as Harness;
+  const h = { c, dataDir, events: [] as WsMessage[] } as Harness;
   const docker = reuse?.docker ?? new DockerStore(h);
   if (reuse?.docker) (docker as unknown as { h: Harness }).h = h;
   h.docker = docker;
-  c.bus.onAny((e) => h.events.push(e));
+  c.bus.onAny((e) => h.events.push(...toBrowser(e)));
   h.alerting = await setupAlerting({ config, logger, db: c.db.kysely, bus: c.bus, secretBox: c.secretBox, tasks: c.tasks, docker });
 
   const app = Fastify({ logger: false, ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, useDefaults: true } } }) as unknown as App;
   app.addSchema(ErrorSchema);
   await app.register(errorsPlugin);
   await app.register(authPlugin, { auth: c.auth });
-  await h.alerting.routes(app);
+  await registerAlertingRoutes(app, h.alerting);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   h.app = app;

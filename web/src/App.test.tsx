@@ -157,10 +157,22 @@ describe('shell', () => {
     const badge = await waitFor(() => $(m.root, '[data-testid=alerts-badge]'));
     expect(badge.textContent).toBe('1');
     FakeSocket.latest().open();
-    await pushWs({ type: 'docker_alert_opened', alert: alert(2, { container_name: 'db' }) });
+    await pushWs({ type: 'alert_opened', alert: alert(2, { container_name: 'db' }) });
     await waitFor(() => $(m.root, '[data-testid=alerts-badge]')!.textContent === '2');
-    await pushWs({ type: 'docker_alert_closed', alert: alert(1, { state: 'closed' }) });
-    await pushWs({ type: 'docker_alert_acknowledged', alert: alert(2, { state: 'acknowledged' }) });
+    await pushWs({ type: 'alert_closed', alert: alert(1, { state: 'closed' }) });
+    await pushWs({ type: 'alert_updated', alert: alert(2, { state: 'acknowledged' }) });
     await waitFor(() => $(m.root, '[data-testid=alerts-badge]') === null);
+  });
+
+  it('shows host alerts live too (they come as alert_* only, never as docker_alert_*)', async () => {
+    m = mount(server, undefined, { loginAs: 'viewer' });
+    await restore(m);
+    await waitFor(() => $(m.root, '[data-testid=alerts-badge]')?.textContent === '1');
+    FakeSocket.latest().open();
+    const hostAlert = alert(7, { source: 'host', target: 'host:1:offline', container_name: null, rule: 'host_offline', severity: 'critical', subject: { source: 'host', kind: 'host', key: 'host:1', name: 'host1', scope: 'host:1' } });
+    await pushWs({ type: 'alert_opened', alert: hostAlert });
+    await waitFor(() => $(m.root, '[data-testid=alerts-badge]')!.textContent === '2');
+    await pushWs({ type: 'alert_closed', alert: { ...hostAlert, state: 'closed' } });
+    await waitFor(() => $(m.root, '[data-testid=alerts-badge]')!.textContent === '1');
   });
 });

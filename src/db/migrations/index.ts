@@ -3,6 +3,7 @@ import * as m001 from './001_foundation.js';
 import * as m002 from './002_docker.js';
 import * as m003 from './003_alerting.js';
 import * as m004 from './004_alert_engine.js';
+import * as m005 from './005_alert_subjects.js';
 import * as m006 from './006_host_sources.js';
 
 /**
@@ -14,6 +15,7 @@ export const migrations: Record<string, Migration> = {
   '002_docker': m002,
   '003_alerting': m003,
   '004_alert_engine': m004,
+  '005_alert_subjects': m005,
   '006_host_sources': m006,
 };
 

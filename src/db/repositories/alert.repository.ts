@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { HostFacts } from '../../core/alert-rules.js';
-import type { Alert, AlertSeverity, AlertSource, AlertState } from '../../core/types.js';
+import type { HostFacts, Subject } from '../../core/alert-rules.js';
+import type { Alert, AlertSeverity, AlertSource, AlertState, AlertSubjectKind } from '../../core/types.js';
 import { nowIso } from '../../core/time.js';
 import type { AlertRow, Database } from '../schema.js';
 
@@ -37,6 +37,23 @@ export function mapAlert(row: AlertRowWithHost): Alert {
     acknowledged_by: row.acknowledged_by,
     acknowledged_at: row.acknowledged_at,
     ack_comment: row.ack_comment,
+    subject: { source: row.source as AlertSource, kind: row.subject_kind as AlertSubjectKind, key: row.subject_key, name: row.subject_name, scope: row.scope },
+  };
+}
+
+/**
+ * The stored columns of a subject. `container_name` is the legacy column the API has always had: a container
+ * subject's name, null for anything else.
+ */
+export function subjectColumns(s: Subject) {
+  return {
+    source: s.source,
+    subject_kind: s.kind,
+    subject_key: s.key,
+    subject_name: s.name,
+    scope: s.scope,
+    host_id: s.hostId,
+    container_name: s.kind === 'container' ? s.name : null,
   };
 }
 
@@ -50,16 +67,25 @@ export interface AlertFilter {
 }
 
 export interface NewAlert {
-  source: string;
-  host_id: number | null;
+  subject: Subject;
   target: string;
-  container_name: string | null;
   rule: string;
   severity: string;
   message: string;
 }
 
-/** True for the "one open alert per target" index refusing a second row (SQLite and PostgreSQL). */
+/** What a silence covers: one subject, or (subject_key null) everything under a scope. */
+export interface NewSilence {
+  scope: string;
+  subject_key: string | null;
+  host_id: number | null;
+  container_name: string | null;
+  reason: string | null;
+  until: string;
+  created_by: string;
+}
+
+/** True for the "one open alert per subject and rule" index refusing a second row (SQLite and PostgreSQL). */
 export function isUniqueViolation(err: unknown): boolean {
   const e = err as { code?: string; message?: string };
   return e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || e?.code === '23505' || /UNIQUE constraint failed/i.test(e?.message ?? '');
@@ -94,13 +120,20 @@ export class AlertRepository {
     return this.selectAlerts().where('alerts.id', '=', id).executeTakeFirst();
   }
 
-  openByTarget(target: string): Promise<AlertRowWithHost | undefined> {
-    return this.selectAlerts().where('alerts.target', '=', target).where('alerts.state', '<>', 'closed').executeTakeFirst();
+  /** The open (or acknowledged) alert of a rule on a subject. */
+  openFor(subjectKey: string, rule: string): Promise<AlertRowWithHost | undefined> {
+    return this.selectAlerts().where('alerts.subject_key', '=', subjectKey).where('alerts.rule', '=', rule).where('alerts.state', '<>', 'closed').executeTakeFirst();
   }
 
-  lastClosedByTarget(target: string): Promise<AlertRowWithHost | undefined> {
+  /** Every open (or acknowledged) alert of a subject, whatever the rule. */
+  openOfSubject(subjectKey: string): Promise<AlertRowWithHost[]> {
+    return this.selectAlerts().where('alerts.subject_key', '=', subjectKey).where('alerts.state', '<>', 'closed').execute();
+  }
+
+  lastClosedFor(subjectKey: string, rule: string): Promise<AlertRowWithHost | undefined> {
     return this.selectAlerts()
-      .where('alerts.target', '=', target)
+      .where('alerts.subject_key', '=', subjectKey)
+      .where('alerts.rule', '=', rule)
       .where('alerts.state', '=', 'closed')
       .orderBy('alerts.closed_at', 'desc')
       .limit(1)
@@ -118,20 +151,29 @@ export class AlertRepository {
   }
 
   /**
-   * Inserts an open alert. When another writer won the race for this target (unique partial index), returns the
-   * alert that is open instead, with `created: false`.
+   * Inserts an open alert. When another writer won the race for this subject and rule (unique partial index),
+   * returns the alert that is open instead, with `created: false`.
    */
   async insertOpen(a: NewAlert): Promise<{ row: AlertRowWithHost; created: boolean }> {
     try {
       const { id } = await this.db
         .insertInto('alerts')
-        .values({ ...a, state: 'open', occurrences: 1, opened_at: nowIso() })
+        .values({
+          ...subjectColumns(a.subject),
+          target: a.target,
+          rule: a.rule,
+          severity: a.severity,
+          message: a.message,
+          state: 'open',
+          occurrences: 1,
+          opened_at: nowIso(),
+        })
         .returning('id')
         .executeTakeFirstOrThrow();
       return { row: (await this.get(id))!, created: true };
     } catch (err) {
       if (!isUniqueViolation(err)) throw err;
-      const existing = await this.openByTarget(a.target);
+      const existing = await this.openFor(a.subject.key, a.rule);
       if (!existing) throw err;
       return { row: existing, created: false };
     }
@@ -157,7 +199,7 @@ export class AlertRepository {
         .executeTakeFirst();
       return Number(r.numUpdatedRows) ? ((await this.get(id)) ?? null) : null;
     } catch (err) {
-      if (isUniqueViolation(err)) return null; // another alert opened for the target meanwhile
+      if (isUniqueViolation(err)) return null; // another alert opened for the subject and rule meanwhile
       throw err;
     }
   }
@@ -202,35 +244,28 @@ export class AlertRepository {
     return new Map(rows.filter((r) => r.host_id !== null).map((r) => [r.host_id!, Number(r.n)]));
   }
 
-  /** Whether a container has anything open or pending (an alert or a grace clock): if not, an unmonitored one needs no work. */
-  async hasAnyForContainer(hostId: number, name: string): Promise<boolean> {
-    const open = await this.db
-      .selectFrom('alerts')
-      .select('id')
-      .where('host_id', '=', hostId)
-      .where('container_name', '=', name)
-      .where('state', '<>', 'closed')
-      .limit(1)
-      .executeTakeFirst();
+  /** Whether a subject has anything open or pending (an alert or a grace clock): if not, an unwatched one needs no work. */
+  async hasAnyForSubject(subjectKey: string): Promise<boolean> {
+    const open = await this.db.selectFrom('alerts').select('id').where('subject_key', '=', subjectKey).where('state', '<>', 'closed').limit(1).executeTakeFirst();
     if (open) return true;
-    // '_' in a name is a LIKE wildcard: at worst a false "yes", which only costs an evaluation
-    const clock = await this.db.selectFrom('alert_conditions').select('target').where('target', 'like', `docker:${hostId}:${name}:%`).limit(1).executeTakeFirst();
+    const clock = await this.db.selectFrom('alert_conditions').select('target').where('subject_key', '=', subjectKey).limit(1).executeTakeFirst();
     return !!clock;
   }
 
   // --- grace clocks -------------------------------------------------------------------------------------------
 
-  /** Starts the clock of a bad state (kept if already running); returns when it was first seen. */
-  async touchCondition(target: string, hostId: number | null, rule: string): Promise<string> {
+  /** Starts the clock of a rule's bad state on a subject (kept if already running); returns when it was first seen. */
+  async touchCondition(target: string, subject: Subject, rule: string): Promise<string> {
     const now = nowIso();
     const existing = await this.db.selectFrom('alert_conditions').select('first_seen_at').where('target', '=', target).executeTakeFirst();
     if (existing) {
       await this.db.updateTable('alert_conditions').set({ last_seen_at: now }).where('target', '=', target).execute();
       return existing.first_seen_at;
     }
+    const { container_name: _, ...cols } = subjectColumns(subject);
     await this.db
       .insertInto('alert_conditions')
-      .values({ target, host_id: hostId, rule, first_seen_at: now, last_seen_at: now })
+      .values({ ...cols, target, rule, first_seen_at: now, last_seen_at: now })
       .onConflict((oc) => oc.column('target').doNothing())
       .execute();
     const row = await this.db.selectFrom('alert_conditions').select('first_seen_at').where('target', '=', target).executeTakeFirstOrThrow();
@@ -241,21 +276,27 @@ export class AlertRepository {
     await this.db.deleteFrom('alert_conditions').where('target', '=', target).execute();
   }
 
-  listConditions(): Promise<{ target: string; host_id: number | null; rule: string; first_seen_at: string }[]> {
-    return this.db.selectFrom('alert_conditions').select(['target', 'host_id', 'rule', 'first_seen_at']).execute();
+  async hasCondition(target: string): Promise<boolean> {
+    return !!(await this.db.selectFrom('alert_conditions').select('target').where('target', '=', target).executeTakeFirst());
+  }
+
+  /** Running clocks, optionally of one source's subjects of one kind. */
+  listConditions(f: { source?: string; kind?: string } = {}) {
+    let q = this.db.selectFrom('alert_conditions').select(['target', 'rule', 'first_seen_at', 'host_id', 'source', 'subject_kind', 'subject_key', 'subject_name', 'scope']);
+    if (f.source !== undefined) q = q.where('source', '=', f.source);
+    if (f.kind !== undefined) q = q.where('subject_kind', '=', f.kind);
+    return q.execute();
   }
 
   // --- silences -----------------------------------------------------------------------------------------------
 
-  /** The latest end of a silence covering this host (or this container of it), if one holds now. */
-  async silencedUntil(hostId: number | null, containerName: string | null): Promise<string | null> {
-    if (hostId === null) return null;
+  /** The latest end of a silence covering this subject (itself, or the scope it belongs to), if one holds now. */
+  async silencedUntil(subjectKey: string, scope: string): Promise<string | null> {
     const row = await this.db
       .selectFrom('silences')
       .select((eb) => eb.fn.max('until').as('until'))
-      .where('host_id', '=', hostId)
       .where('until', '>', nowIso())
-      .where((eb) => (containerName === null ? eb('container_name', 'is', null) : eb.or([eb('container_name', 'is', null), eb('container_name', '=', containerName)])))
+      .where((eb) => eb.or([eb('subject_key', '=', subjectKey), eb.and([eb('subject_key', 'is', null), eb('scope', '=', scope)])]))
       .executeTakeFirst();
     return (row?.until as string | null | undefined) ?? null;
   }
@@ -270,7 +311,7 @@ export class AlertRepository {
     return this.db.selectFrom('silences').leftJoin('hosts', 'hosts.id', 'silences.host_id').selectAll('silences').select('hosts.name as host_name').where('silences.id', '=', id).executeTakeFirst();
   }
 
-  async createSilence(s: { host_id: number; container_name: string | null; reason: string | null; until: string; created_by: string }): Promise<number> {
+  async createSilence(s: NewSilence): Promise<number> {
     const { id } = await this.db.insertInto('silences').values({ ...s, created_at: nowIso() }).returning('id').executeTakeFirstOrThrow();
     return id;
   }

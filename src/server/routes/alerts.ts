@@ -5,6 +5,17 @@ import type { App } from '../types.js';
 
 const Ts = Nullable(Type.String());
 
+export const AlertSubjectSchema = Type.Object(
+  {
+    source: Type.String({ description: 'docker | host | portainer | proxmox (the same as the alert\'s `source`)' }),
+    kind: Type.String({ description: 'container | docker_host | host | server | environment | node | guest | storage | backup' }),
+    key: Type.String({ description: 'stable key of the subject, unique across sources: docker:<host id>:<container name>, host:<host id>' }),
+    name: Type.String({ description: 'display name when the alert opened (a container name, a host name)' }),
+    scope: Type.String({ description: 'key of what the subject belongs to (host:<host id>); a silence on it covers the subject' }),
+  },
+  { description: 'what the alert is about; `target` is `subject.key` + ":" + the rule\'s short name' },
+);
+
 export const AlertSchema = Type.Object({
   id: Type.Integer(),
   source: Type.String({ description: 'docker | host | portainer | proxmox' }),
@@ -23,13 +34,16 @@ export const AlertSchema = Type.Object({
   acknowledged_by: Ts,
   acknowledged_at: Ts,
   ack_comment: Ts,
+  subject: AlertSubjectSchema,
 });
 
 export const SilenceSchema = Type.Object({
   id: Type.Integer(),
-  host_id: Type.Integer(),
+  host_id: Nullable(Type.Integer({ description: 'the host of the scope or subject; null for a scope that is not a host' })),
   host_name: Ts,
-  container_name: Nullable(Type.String({ description: 'null: the whole host' })),
+  container_name: Nullable(Type.String({ description: 'the silenced container; null: not one container (a whole host, or another subject)' })),
+  subject_key: Nullable(Type.String({ description: 'the one subject silenced; null: everything under `scope`' })),
+  scope: Type.String({ description: 'the scope silenced (subject_key null), or the scope of the silenced subject' }),
   reason: Ts,
   until: Type.String(),
   created_by: Type.String(),
@@ -50,8 +64,10 @@ const AckBody = Type.Object({ comment: Type.Optional(Nullable(Type.String({ maxL
 
 const SilenceBody = Type.Object(
   {
-    host_id: Type.Integer({ minimum: 1 }),
+    host_id: Type.Optional(Type.Integer({ minimum: 1, description: 'a host (and with container_name, one of its containers)' })),
     container_name: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 128, description: 'omit to silence the whole host' }))),
+    subject_key: Type.Optional(Type.String({ minLength: 1, maxLength: 300, description: 'instead of host_id: one subject by key, e.g. docker:3:nginx or host:3' })),
+    scope: Type.Optional(Type.String({ minLength: 1, maxLength: 300, description: 'instead of host_id: everything under a scope, e.g. host:3' })),
     duration_minutes: Type.Integer({ minimum: 1, maximum: 60 * 24 * 30 }),
     reason: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
   },
@@ -126,7 +142,8 @@ export default async function alertRoutes(app: App, opts: { alerts: AlertService
       config: { access: 'operator' },
       schema: {
         tags,
-        summary: 'Silence a host or one of its containers: alerts still open and show, notifications wait until it ends',
+        summary: 'Silence a host, one of its containers, a subject or a scope: alerts still open and show, notifications wait until it ends',
+        description: 'Give exactly one of `host_id` (with or without `container_name`), `subject_key` or `scope` (422 otherwise, or for a malformed key); 404 for an unknown host.',
         body: SilenceBody,
         response: { 201: SilenceSchema, ...errors(401, 403, 404, 422) },
       },

@@ -2,10 +2,19 @@ import type { Container } from '../../container.js';
 import type { App } from '../types.js';
 import dockerContainerRoutes from './docker-containers.js';
 import dockerHostRoutes from './docker-hosts.js';
+import alertRoutes from './alerts.js';
+import notificationRoutes from './notifications.js';
+import type { AlertingModule } from '../../services/alerts/index.js';
 
 /** Routes of the feature areas (docker, alerts, notifications). Each area registers its own plugin here. */
 export async function registerExtraRoutes(app: App, c: Container): Promise<void> {
   await app.register(dockerHostRoutes, { docker: c.docker });
   await app.register(dockerContainerRoutes, { docker: c.docker });
-  await app.register(async (scope) => c.alerting.routes(scope as App));
+  await registerAlertingRoutes(app, c.alerting);
+}
+
+/** Alerts, silences and notification channels. */
+export async function registerAlertingRoutes(app: App, alerting: Pick<AlertingModule, 'alerts' | 'channels'>): Promise<void> {
+  await app.register(alertRoutes, { alerts: alerting.alerts });
+  await app.register(notificationRoutes, { channels: alerting.channels });
 }

@@ -65,4 +65,19 @@ describe('Coalescer', () => {
     advance(1000);
     expect(sent.flatMap((m) => (m as { lines: { text: string }[] }).lines.map((l) => l.text))).toEqual(['1', '2', '3']);
   });
+
+  it('keeps alerts apart, and lets the latest message of one alert win whatever its type', () => {
+    const { clock, advance } = fakeClock();
+    const sent: WsMessage[] = [];
+    const c = new Coalescer((m) => sent.push(m), 1000, clock);
+    const alert = (id: number, state: string) => ({ id, state }) as never;
+    c.push({ type: 'alert_opened', alert: alert(1, 'open') });
+    c.push({ type: 'alert_opened', alert: alert(2, 'open') });
+    c.push({ type: 'alert_updated', alert: alert(1, 'acknowledged') });
+    c.push({ type: 'alert_closed', alert: alert(1, 'closed') });
+    expect(sent.map((m) => m.type)).toEqual(['alert_opened', 'alert_opened']);
+    advance(1000);
+    // the acknowledgement held by the window never lands after the close
+    expect(sent.map((m) => `${m.type}:${(m as { alert: { id: number } }).alert.id}`)).toEqual(['alert_opened:1', 'alert_opened:2', 'alert_closed:1']);
+  });
 });

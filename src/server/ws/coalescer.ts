@@ -21,6 +21,12 @@ export function coalesceKey(m: WsMessage): string {
     case 'docker_alert_closed':
     case 'docker_alert_acknowledged':
       return `${m.type}:${m.alert.id}`;
+    // one key for the three: each carries the whole alert, so the latest state wins and an older one never lands
+    // after it (an update held by the window, then a close sent at once, would otherwise reopen it on screen)
+    case 'alert_opened':
+    case 'alert_updated':
+    case 'alert_closed':
+      return `alert:${m.alert.id}`;
     case 'logs':
       return `${m.type}:${m.subscription}`;
     default:

@@ -1,3 +1,4 @@
+import { isDockerAlert } from '../../core/alert-rules.js';
 import type { DomainEvent } from '../../core/events.js';
 import type { WsMessage } from '../../core/types.js';
 
@@ -13,13 +14,21 @@ export function toBrowser(e: DomainEvent): WsMessage[] {
     case 'docker_host_updated':
     case 'docker_container_updated':
     case 'docker_container_removed':
-    case 'docker_alert_opened':
-    case 'docker_alert_closed':
-    case 'docker_alert_acknowledged':
       return [e];
+    // Every alert as alert_*; Docker alerts also in the seed's vocabulary (its UI contract).
+    case 'alert_opened':
+      return withSeed({ type: 'alert_opened', alert: e.alert }, 'docker_alert_opened');
+    case 'alert_updated':
+      return withSeed({ type: 'alert_updated', alert: e.alert }, e.change === 'acknowledged' ? 'docker_alert_acknowledged' : 'docker_alert_opened');
+    case 'alert_closed':
+      return withSeed({ type: 'alert_closed', alert: e.alert }, 'docker_alert_closed');
     default:
       return unreachable(e);
   }
+}
+
+function withSeed(m: Extract<WsMessage, { alert: unknown }>, seed: 'docker_alert_opened' | 'docker_alert_closed' | 'docker_alert_acknowledged'): WsMessage[] {
+  return isDockerAlert(m.alert) ? [m, { type: seed, alert: m.alert }] : [m];
 }
 
 function unreachable(e: never): WsMessage[] {

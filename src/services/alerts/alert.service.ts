@@ -1,3 +1,4 @@
+import { type Subject, containerSubject, hostScope } from '../../core/alert-rules.js';
 import { AppError, conflict, invalid, notFound } from '../../core/errors.js';
 import type { Alert } from '../../core/types.js';
 import { type AlertFilter, type AlertRepository, mapAlert } from '../../db/repositories/alert.repository.js';
@@ -5,9 +6,6 @@ import type { AlertLifecycle } from './lifecycle.js';
 import type { AlertNotifications } from './notifications.js';
 import type { Timers } from './timers.js';
 import type { Silence } from './types.js';
-
-/** Docker's container-name grammar: a silence names a container the way Docker does. */
-const CONTAINER_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/;
 
 type SilenceRow = NonNullable<Awaited<ReturnType<AlertRepository['getSilence']>>>;
 
@@ -17,6 +15,8 @@ function mapSilence(row: SilenceRow): Silence {
     host_id: row.host_id,
     host_name: row.host_name,
     container_name: row.container_name,
+    subject_key: row.subject_key,
+    scope: row.scope,
     reason: row.reason,
     until: row.until,
     created_by: row.created_by,
@@ -25,7 +25,20 @@ function mapSilence(row: SilenceRow): Silence {
   };
 }
 
-/** What the API does with alerts and silences: list, acknowledge, silence a host or a container for a while. */
+/**
+ * What to silence: a host (`host_id`) or a container of it (`host_id` + `container_name`), as the API always took
+ * it; or any subject by key (`subject_key`), or everything under a scope (`scope`). Exactly one of the three.
+ */
+export interface SilenceInput {
+  host_id?: number;
+  container_name?: string | null;
+  subject_key?: string;
+  scope?: string;
+  duration_minutes: number;
+  reason?: string | null;
+}
+
+/** What the API does with alerts and silences: list, acknowledge, silence a subject or a scope for a while. */
 export class AlertService {
   constructor(
     private readonly d: {
@@ -33,7 +46,8 @@ export class AlertService {
       lifecycle: AlertLifecycle;
       notifications: AlertNotifications;
       timers: Timers;
-      hostExists(id: number): Promise<boolean>;
+      /** the subject a key names (the evaluator of its source decides): null if malformed; throws 404/422 */
+      resolve(key: string): Promise<Subject | null>;
     },
   ) {}
 
@@ -55,7 +69,7 @@ export class AlertService {
     if (row.state === 'acknowledged') return mapAlert(row);
     const acked = await this.d.alerts.acknowledge(id, by, comment);
     if (!acked) throw conflict('alert_closed', `alert ${id} closed meanwhile`);
-    this.d.lifecycle.emit('docker_alert_acknowledged', acked);
+    this.d.lifecycle.emit('acknowledged', acked);
     return mapAlert(acked);
   }
 
@@ -63,13 +77,42 @@ export class AlertService {
     return (await this.d.alerts.listSilences(!all)).map(mapSilence);
   }
 
-  async createSilence(input: { host_id: number; container_name?: string | null; duration_minutes: number; reason?: string | null }, by: string): Promise<Silence> {
-    if (!(await this.d.hostExists(input.host_id))) throw notFound('host', input.host_id);
-    const name = input.container_name ?? null;
-    if (name !== null && !CONTAINER_NAME.test(name)) throw invalid(`"${name}" is not a valid container name`);
+  async createSilence(input: SilenceInput, by: string): Promise<Silence> {
+    const { subject, wholeScope } = await this.silenced(input);
     const until = new Date(Date.now() + input.duration_minutes * 60_000).toISOString();
-    const id = await this.d.alerts.createSilence({ host_id: input.host_id, container_name: name, reason: input.reason ?? null, until, created_by: by });
+    const id = await this.d.alerts.createSilence({
+      scope: subject.scope,
+      subject_key: wholeScope ? null : subject.key,
+      host_id: subject.hostId,
+      container_name: !wholeScope && subject.kind === 'container' ? subject.name : null,
+      reason: input.reason ?? null,
+      until,
+      created_by: by,
+    });
     return mapSilence((await this.d.alerts.getSilence(id))!);
+  }
+
+  /** Which subject a silence request names, and whether it covers everything under it (a scope). */
+  private async silenced(input: SilenceInput): Promise<{ subject: Subject; wholeScope: boolean }> {
+    const given = [input.host_id !== undefined, input.subject_key !== undefined, input.scope !== undefined].filter(Boolean).length;
+    if (given !== 1) throw invalid('give exactly one of host_id (with container_name or not), subject_key or scope');
+    const name = input.container_name ?? null;
+    if (name !== null && input.host_id === undefined) throw invalid('container_name goes with host_id');
+    if (input.host_id !== undefined) {
+      const key = name === null ? hostScope(input.host_id) : containerSubject(input.host_id, name).key;
+      return { subject: await this.resolve(key), wholeScope: name === null };
+    }
+    if (input.subject_key !== undefined) return { subject: await this.resolve(input.subject_key), wholeScope: false };
+    const subject = await this.resolve(input.scope!);
+    // a scope is the key of a subject that is its own scope (a host; later a Portainer server, a Proxmox cluster)
+    if (subject.scope !== subject.key) throw invalid(`"${input.scope}" is not a scope (it belongs to ${subject.scope})`, 'invalid_scope');
+    return { subject, wholeScope: true };
+  }
+
+  private async resolve(key: string): Promise<Subject> {
+    const subject = await this.d.resolve(key);
+    if (!subject) throw invalid(`"${key}" is not a subject key (e.g. host:3, docker:3:nginx)`, 'invalid_subject');
+    return subject;
   }
 
   /** Ends a silence now; notifications it held go out at once (if their alert still warrants them). */
@@ -77,12 +120,14 @@ export class AlertService {
     const row = await this.d.alerts.getSilence(id);
     if (!row) throw notFound('silence', id);
     if (!(await this.d.alerts.endSilence(id))) throw new AppError(409, 'silence_over', `silence ${id} has already ended`);
-    await this.releaseHeld(row.host_id);
+    await this.releaseHeld(row);
   }
 
-  /** Re-decides the notifications of a host's alerts (after a silence ended). */
-  async releaseHeld(hostId: number | null): Promise<void> {
+  /** Re-decides the notifications of the alerts a silence covered (after it ended); null: of every alert. */
+  async releaseHeld(silence: { scope: string; subject_key: string | null } | null): Promise<void> {
+    const covered = (a: { scope: string; subject_key: string }) =>
+      silence === null || (silence.subject_key === null ? a.scope === silence.scope : a.subject_key === silence.subject_key);
     const rows = [...(await this.d.alerts.listUnresolved()), ...(await this.d.alerts.listResolvedPending())];
-    for (const a of rows) if (hostId === null || a.host_id === hostId) await this.d.notifications.reconcile(a.id);
+    for (const a of rows) if (covered(a)) await this.d.notifications.reconcile(a.id);
   }
 }

@@ -3,18 +3,13 @@ import type { Logger } from 'pino';
 import type { Config } from '../../config.js';
 import type { EventBus } from '../../core/event-bus.js';
 import type { SecretBox } from '../../core/secret-box.js';
-import type { DockerContainer } from '../../core/types.js';
 import { AlertRepository } from '../../db/repositories/alert.repository.js';
 import { ChannelRepository } from '../../db/repositories/channel.repository.js';
 import type { Database } from '../../db/schema.js';
-import alertRoutes from '../../server/routes/alerts.js';
-import notificationRoutes from '../../server/routes/notifications.js';
-import type { App } from '../../server/types.js';
 import type { TaskService } from '../task.service.js';
 import { AlertService } from './alert.service.js';
-import { AutoRestarter } from './auto-restart.js';
 import { ChannelService } from './channel.service.js';
-import { AlertEngine } from './engine.js';
+import { type AlertEvaluator, type DockerView, createEvaluators } from './evaluators/index.js';
 import { AlertLifecycle } from './lifecycle.js';
 import { AlertNotifications } from './notifications.js';
 import { OutboxWorker } from './outbox.js';
@@ -31,24 +26,18 @@ export interface AlertingDeps {
   bus: EventBus;
   secretBox: SecretBox;
   tasks: TaskService;
-  docker: {
-    /** Restarts a container as a task (per-container lock, targeted refresh after). */
-    restartContainer(hostId: number, ref: string, requestedBy: string): Promise<unknown>;
-    /** Current stored containers of a host (after the latest collection or event refresh). */
-    listContainers(hostId: number): Promise<DockerContainer[]>;
-    /** Every stored container of every Docker-enabled host. */
-    allContainers(): Promise<DockerContainer[]>;
-  };
+  /** the Docker area's store of containers (after the latest collection or event refresh) and its restart */
+  docker: DockerView;
 }
 
 export interface AlertingModule {
-  routes(app: App): Promise<void>;
   start(): Promise<void>;
   stop(): Promise<void>;
   /** The parts, for tests and for other areas (e.g. open-alert counts per host). */
   alerts: AlertService;
   channels: ChannelService;
-  engine: AlertEngine;
+  /** one per alert source (evaluators/index.ts) */
+  evaluators: AlertEvaluator[];
   repo: AlertRepository;
   /** Runs the safety-net pass now (what the interval does). */
   sweep(): Promise<void>;
@@ -57,8 +46,8 @@ export interface AlertingModule {
 const SEND_TIMEOUT_MS = 10_000;
 
 /**
- * Builds the alerting area: rules -> lifecycle -> notifications -> outbox -> channels. Nothing listens or loops until
- * start(); stop() ends the loops and waits for deliveries in flight.
+ * Builds the alerting area: evaluators (one per source) -> lifecycle -> notifications -> outbox -> channels. Nothing
+ * listens or loops until start(); stop() ends the loops and waits for deliveries in flight.
  */
 export async function setupAlerting(deps: AlertingDeps): Promise<AlertingModule> {
   const { config, bus } = deps;
@@ -79,14 +68,15 @@ export async function setupAlerting(deps: AlertingDeps): Promise<AlertingModule>
   const outbox = new OutboxWorker({ repo: channelRepo, channels, logger, sendDeadlineMs: SEND_TIMEOUT_MS + 5_000 });
   const notifications = new AlertNotifications({ db: deps.db, alerts: repo, outbox, timers, logger, cooldownSeconds: config.alertCooldown, dashboardUrl });
   const lifecycle = new AlertLifecycle({ alerts: repo, bus, notifications, timers, logger, cooldownSeconds: config.alertCooldown });
-  const autoRestart = new AutoRestarter({ alerts: repo, tasks: deps.tasks, restartContainer: deps.docker.restartContainer, timers, logger });
-  const engine = new AlertEngine({ alerts: repo, lifecycle, autoRestart, tasks: deps.tasks, docker: deps.docker, logger, graceSeconds: config.alertGrace });
+  const evaluators = createEvaluators({ alerts: repo, lifecycle, tasks: deps.tasks, timers, logger, graceSeconds: config.alertGrace, docker: deps.docker });
+  const bySource = new Map<string, AlertEvaluator>(evaluators.map((e) => [e.source, e]));
   const alerts = new AlertService({
     alerts: repo,
     lifecycle,
     notifications,
     timers,
-    hostExists: async (id) => (await repo.hostFacts(id)).length > 0,
+    // a subject key starts with its source: that source's evaluator knows what it names
+    resolve: async (key) => (await bySource.get(key.split(':', 1)[0]!)?.resolve(key)) ?? null,
   });
 
   const unsubscribe: (() => void)[] = [];
@@ -101,7 +91,7 @@ export async function setupAlerting(deps: AlertingDeps): Promise<AlertingModule>
     sweeping = (async () => {
       const started = Date.now();
       try {
-        await engine.sweep();
+        for (const ev of evaluators) await ev.sweep();
         await alerts.releaseHeld(null);
         await channelRepo.pruneOutbox(new Date(Date.now() - 7 * 86400_000).toISOString());
         logger.debug({ ms: Date.now() - started }, 'alert sweep done');
@@ -117,24 +107,12 @@ export async function setupAlerting(deps: AlertingDeps): Promise<AlertingModule>
   return {
     alerts,
     channels,
-    engine,
+    evaluators,
     repo,
     sweep,
-    async routes(app: App) {
-      await app.register(alertRoutes, { alerts });
-      await app.register(notificationRoutes, { channels });
-    },
     async start() {
       await channels.ensureEnvChannel();
-      unsubscribe.push(
-        bus.on('docker_container_updated', (e) => safely('container', engine.containerChanged({ ...e.container, host_id: e.host_id }))),
-        bus.on('docker_container_removed', (e) => safely('removed', engine.containerRemoved(e.host_id, e.name, e.container_id, e.labels))),
-        bus.on('docker_host_updated', (e) => safely('docker host', engine.dockerHostChanged(e.host))),
-        bus.on('host_updated', (e) => safely('host', engine.hostChanged(e.host))),
-        bus.on('task_updated', (e) => {
-          if (e.task.status === 'success' || e.task.status === 'failed') safely('task', engine.taskEnded(e.task));
-        }),
-      );
+      for (const ev of evaluators) unsubscribe.push(...ev.listen(bus, safely));
       await sweep();
       if (!stopped) interval = setInterval(() => void sweep(), config.alertCheckInterval * 1000);
     },

@@ -38,7 +38,7 @@ export class AlertNotifications {
   private async reconcileNow(alertId: number): Promise<void> {
     const a = await this.d.alerts.get(alertId);
     if (!a) return;
-    const until = await this.d.alerts.silencedUntil(a.host_id, a.container_name);
+    const until = await this.d.alerts.silencedUntil(a.subject_key, a.scope);
     const now = Date.now();
     const decision = notifyDecision(a, { nowMs: now, cooldownSeconds: this.d.cooldownSeconds, silencedUntilMs: until ? Date.parse(until) : null });
     const key = `notify:${alertId}`;

@@ -40,12 +40,17 @@ export interface ChannelKindInfo {
   fields: ChannelField[];
 }
 
-/** A maintenance window: alerts still open and show; their notifications wait until `until`. */
+/**
+ * A maintenance window: alerts still open and show; their notifications wait until `until`. It covers one subject
+ * (`subject_key`) or, with `subject_key` null, every subject under `scope` (a whole host today).
+ */
 export interface Silence {
   id: number;
-  host_id: number;
+  host_id: number | null; // the host of the scope or subject; null for a scope that is not a host
   host_name: string | null;
-  container_name: string | null; // null = the whole host
+  container_name: string | null; // a silenced container's name; null = not one container (a whole host, another subject)
+  subject_key: string | null;
+  scope: string;
   reason: string | null;
   until: string;
   created_by: string;

@@ -100,8 +100,8 @@ function loops(d: DockerDeps, { repo, service, events, liveLogs }: DockerParts):
     events.stop(hostId);
   };
 
-  // The host cards carry the open alert count: refresh a card when its alerts change.
-  for (const t of ['docker_alert_opened', 'docker_alert_closed'] as const) {
+  // The host cards carry the open alert count: refresh a card when its alerts change (alert_updated: a reopen).
+  for (const t of ['alert_opened', 'alert_updated', 'alert_closed'] as const) {
     d.bus.on(t, (e) => {
       if (e.alert.host_id) void service.publishHost(e.alert.host_id);
     });

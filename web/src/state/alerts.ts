@@ -21,10 +21,11 @@ export class AlertStore {
       else upsert(this.active, a, (x) => x.id, true);
       this.version.value++;
     };
+    // The generic messages cover every source (host alerts too); the seed's docker_alert_* repeat Docker ones only.
     const offs = [
-      ws.on('docker_alert_opened', (m) => put(m.alert)),
-      ws.on('docker_alert_closed', (m) => put({ ...m.alert, state: 'closed' })),
-      ws.on('docker_alert_acknowledged', (m) => put(m.alert)),
+      ws.on('alert_opened', (m) => put(m.alert)),
+      ws.on('alert_updated', (m) => put(m.alert)),
+      ws.on('alert_closed', (m) => put({ ...m.alert, state: 'closed' })),
       ws.on('hello', () => {
         if (this.loaded.value) void this.load().catch(() => undefined);
       }),

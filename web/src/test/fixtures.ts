@@ -38,7 +38,8 @@ export function alert(id: number, over: Partial<Alert> = {}): Alert {
   return {
     id, source: 'docker', host_id: 1, host_name: 'host1', target: `docker:1:web:down`, container_name: 'web', rule: 'container_down',
     severity: 'error', state: 'open', message: 'Container web is exited, expected running', occurrences: 1, opened_at: NOW,
-    closed_at: null, last_notified_at: null, acknowledged_by: null, acknowledged_at: null, ack_comment: null, ...over,
+    closed_at: null, last_notified_at: null, acknowledged_by: null, acknowledged_at: null, ack_comment: null,
+    subject: { source: 'docker', kind: 'container', key: 'docker:1:web', name: 'web', scope: 'host:1' }, ...over,
   };
 }
 

@@ -24,6 +24,8 @@ export function AlertList({ alerts, loading, error, onChanged }: { alerts: Alert
               <Badge tone={stateTone(a.state)} testId="alert-state">{t(`alertState.${a.state}` as MessageKey)}</Badge>
               <span class="font-semibold">{a.host_name ?? '—'}</span>
               {a.container_name && <span class="mono text-sm">{a.container_name}</span>}
+              {/* a subject that is neither a container nor a host (a Proxmox guest, a Portainer server...) */}
+              {!a.container_name && a.subject && a.subject.kind !== 'host' && <span class="mono text-sm">{a.subject.name}</span>}
               {a.occurrences > 1 && <span class="text-xs text-muted">×{a.occurrences}</span>}
               <span class="ml-auto text-xs text-muted" title={i18n.date(a.opened_at)}>{i18n.ago(a.opened_at)}</span>
               {a.state === 'open' && auth.can('operator') && (

@@ -1,52 +1,51 @@
-import type { Logger } from 'pino';
 import {
   AUTO_RESTART_WINDOW_MINUTES,
-  type HostFacts,
   RESTART_LOOP,
   type RuleResult,
+  type Subject,
+  containerSubject,
   evaluateContainer,
-  evaluateHost,
   missingResult,
   monitorSpec,
-  parseTarget,
   restartLoopResult,
   restartsInWindow,
-} from '../../core/alert-rules.js';
-import { KeyedLock } from '../../core/keyed-lock.js';
-import type { DockerContainer, Task } from '../../core/types.js';
-import type { AlertRepository } from '../../db/repositories/alert.repository.js';
-import type { TaskService, TaskSpec } from '../task.service.js';
+} from '../../../core/alert-rules.js';
+import { invalid, notFound } from '../../../core/errors.js';
+import type { EventBus } from '../../../core/event-bus.js';
+import { KeyedLock } from '../../../core/keyed-lock.js';
+import type { DockerContainer, Task } from '../../../core/types.js';
+import type { TaskSpec } from '../../task.service.js';
 import type { AutoRestarter } from './auto-restart.js';
-import type { AlertLifecycle } from './lifecycle.js';
-
-export interface DockerView {
-  listContainers(hostId: number): Promise<DockerContainer[]>;
-  allContainers(): Promise<DockerContainer[]>;
-}
+import type { AlertEvaluator, EvaluatorDeps } from './evaluator.js';
 
 /** Actions on a container that take it down on purpose while they run (deploy-aware alerting). */
 const HOLDING_ACTION = /^docker\.(container|compose)\./;
 
+/** Docker's container-name grammar: a silence names a container the way Docker does. */
+const CONTAINER_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/;
+
 /**
- * Turns what the Docker and host areas report into rule verdicts and hands them to the lifecycle. Work on one
- * container (or host) is serialized, so an event and the safety-net pass never interleave on the same target.
+ * Docker containers: down, unhealthy, missing, restart loop; auto-restart; no alert while a dashboard task takes a
+ * container down on purpose (deploy-aware). Turns what the Docker area reports into rule verdicts and hands them to
+ * the lifecycle. Work on one container is serialized, so an event and the safety-net pass never interleave on it.
  */
-export class AlertEngine {
+export class DockerEvaluator implements AlertEvaluator {
+  readonly source = 'docker' as const;
   private readonly lock = new KeyedLock();
   /** grace of containers seen removed (their labels are gone with them); default grace after a restart */
   private readonly missingGrace = new Map<string, number>();
 
-  constructor(
-    private readonly d: {
-      alerts: AlertRepository;
-      lifecycle: AlertLifecycle;
-      autoRestart: AutoRestarter;
-      tasks: TaskService;
-      docker: DockerView;
-      logger: Logger;
-      graceSeconds: number;
-    },
-  ) {}
+  constructor(private readonly d: Pick<EvaluatorDeps, 'alerts' | 'lifecycle' | 'tasks' | 'docker' | 'graceSeconds'> & { autoRestart: AutoRestarter }) {}
+
+  listen(bus: EventBus, safely: (what: string, work: Promise<unknown>) => void): (() => void)[] {
+    return [
+      bus.on('docker_container_updated', (e) => safely('container', this.containerChanged({ ...e.container, host_id: e.host_id }))),
+      bus.on('docker_container_removed', (e) => safely('removed', this.containerRemoved(e.host_id, e.name, e.container_id, e.labels))),
+      bus.on('task_updated', (e) => {
+        if (e.task.status === 'success' || e.task.status === 'failed') safely('task', this.taskEnded(e.task));
+      }),
+    ];
+  }
 
   // --- containers ---------------------------------------------------------------------------------------------
 
@@ -59,7 +58,7 @@ export class AlertEngine {
     return this.lock.run(`c:${hostId}:${name}`, async () => {
       const c = (await this.d.docker.listContainers(hostId)).find((x) => x.name === name);
       if (c) await this.evaluate(c);
-      else if ((await this.d.alerts.listConditions()).some((x) => x.target === missingResult(hostId, name, true, 0).target)) {
+      else if (await this.d.alerts.hasCondition(missingResult(hostId, name, true, 0).target)) {
         await this.evaluateMissing(hostId, name);
       }
     });
@@ -69,7 +68,7 @@ export class AlertEngine {
     if (c.stale) return; // last known state of an unreachable daemon proves nothing
     const spec = monitorSpec(c.labels, { graceSeconds: this.d.graceSeconds });
     // Most containers are not monitored: skip them unless they still carry an alert or a clock (label just removed).
-    if (!spec.monitored && !(await this.d.alerts.hasAnyForContainer(c.host_id, c.name))) return;
+    if (!spec.monitored && !(await this.d.alerts.hasAnyForSubject(containerSubject(c.host_id, c.name).key))) return;
     const recheck = () => this.recheckContainer(c.host_id, c.name);
     const [down, unhealthy] = evaluateContainer(c, { graceSeconds: this.d.graceSeconds }) as [RuleResult, RuleResult];
     const held = down.active && this.heldByTask(c);
@@ -132,9 +131,7 @@ export class AlertEngine {
     if (await this.removedByOperator(hostId, name)) {
       // Removed from the dashboard on purpose: not an incident, and its other alerts have nothing left to watch.
       await this.d.lifecycle.forget(result.target);
-      for (const open of await this.d.alerts.list({ host_id: hostId, state: 'open' })) {
-        if (open.container_name === name && open.source === 'docker') await this.d.lifecycle.close(open);
-      }
+      for (const open of await this.d.alerts.openOfSubject(result.subject.key)) await this.d.lifecycle.close(open);
       return;
     }
     await this.d.lifecycle.apply(result, () => this.recheckContainer(hostId, name));
@@ -156,43 +153,33 @@ export class AlertEngine {
     if (!hit.length && task.action === 'docker.container.remove') await this.recheckContainer(task.host_id, task.target);
   }
 
-  // --- hosts --------------------------------------------------------------------------------------------------
-
-  hostChanged(h: HostFacts): Promise<void> {
-    return this.lock.run(`h:${h.id}`, async () => {
-      for (const r of evaluateHost(h, this.d.graceSeconds)) await this.d.lifecycle.apply(r, () => this.recheckHost(h.id));
-    });
-  }
-
-  /** The Docker area's view of a host changed: its docker fields from the event, the rest as stored. */
-  async dockerHostChanged(s: { id: number; docker_enabled: boolean; docker_status: string; docker_status_reason: string | null }): Promise<void> {
-    const [facts] = await this.d.alerts.hostFacts(s.id);
-    if (facts) await this.hostChanged({ ...facts, docker_enabled: s.docker_enabled, docker_status: s.docker_status, docker_status_reason: s.docker_status_reason });
-  }
-
-  private async recheckHost(id: number): Promise<void> {
-    const [facts] = await this.d.alerts.hostFacts(id);
-    if (facts) await this.hostChanged(facts);
-  }
-
   // --- safety net ---------------------------------------------------------------------------------------------
 
   /**
-   * Every container and host judged again from the stores, whatever events were missed: closes alerts of what is
-   * fine again, opens those whose grace passed (also across a restart: the clocks are rows), re-arms timers.
+   * Every container judged again from the store, whatever events were missed: closes alerts of what is fine again,
+   * opens those whose grace passed (also across a restart: the clocks are rows), re-arms timers. A clock left on a
+   * container that is gone is settled from its row (subject columns), not from its target string.
    */
   async sweep(): Promise<void> {
     const all = await this.d.docker.allContainers();
-    const present = new Set(all.map((c) => `${c.host_id}:${c.name}`));
+    const present = new Set(all.map((c) => containerSubject(c.host_id, c.name).key));
     for (const c of all) await this.containerChanged(c);
-    for (const cond of await this.d.alerts.listConditions()) {
-      const t = parseTarget(cond.target);
-      if (!t || t.source !== 'docker' || present.has(`${t.hostId}:${t.containerName}`)) continue;
-      if (t.rule === 'container_missing') await this.recheckContainer(t.hostId, t.containerName!);
+    for (const cond of await this.d.alerts.listConditions({ source: 'docker', kind: 'container' })) {
+      if (present.has(cond.subject_key) || cond.host_id === null) continue;
+      if (cond.rule === 'container_missing') await this.recheckContainer(cond.host_id, cond.subject_name);
       else await this.d.lifecycle.forget(cond.target); // a clock of a container that is gone: the missing rule speaks
     }
-    for (const h of await this.d.alerts.hostFacts()) await this.hostChanged(h);
     await this.d.alerts.pruneRestartSamples(new Date(Date.now() - RESTART_LOOP.windowMinutes * 60_000).toISOString());
+  }
+
+  /** `docker:<host id>:<container name>`: a container of a host (it need not exist yet: silence before a deploy). */
+  async resolve(key: string): Promise<Subject | null> {
+    const m = /^docker:(\d{1,15}):(.*)$/.exec(key);
+    if (!m) return null;
+    const hostId = Number(m[1]);
+    if (!(await this.d.alerts.hostFacts(hostId)).length) throw notFound('host', hostId);
+    if (!CONTAINER_NAME.test(m[2]!)) throw invalid(`"${m[2]}" is not a valid container name`);
+    return containerSubject(hostId, m[2]!);
   }
 }
 

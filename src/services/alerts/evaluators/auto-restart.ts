@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
-import { AUTO_RESTART_WINDOW_MINUTES, autoRestartDelayMs, type MonitorSpec } from '../../core/alert-rules.js';
-import type { DockerContainer, Task } from '../../core/types.js';
-import type { AlertRepository } from '../../db/repositories/alert.repository.js';
-import type { TaskService } from '../task.service.js';
-import type { Timers } from './timers.js';
+import { AUTO_RESTART_WINDOW_MINUTES, autoRestartDelayMs, type MonitorSpec } from '../../../core/alert-rules.js';
+import type { DockerContainer, Task } from '../../../core/types.js';
+import type { AlertRepository } from '../../../db/repositories/alert.repository.js';
+import type { TaskService } from '../../task.service.js';
+import type { Timers } from '../timers.js';
 
 export interface AutoRestartVerdict {
   /** the cap is reached: no more attempts in this window */
