@@ -9,7 +9,7 @@ import type { DockerContainer, Role } from '../../src/core/types.js';
 import { createLogger } from '../../src/logger.js';
 import authPlugin from '../../src/server/plugins/auth.js';
 import errorsPlugin from '../../src/server/plugins/errors.js';
-import { ErrorSchema } from '../../src/server/schemas.js';
+import { ErrorSchema } from '../../src/contract/common.js';
 import type { App } from '../../src/server/types.js';
 import { type AlertingModule, setupAlerting } from '../../src/services/alerts/index.js';
 

@@ -1,17 +1,23 @@
 import { Type } from '@sinclair/typebox';
 import type { DockerModule } from '../../services/docker/index.js';
-import { IdParams, errors } from '../schemas.js';
+import { IdParams, errors } from '../../contract/common.js';
 import type { App } from '../types.js';
 import {
   CollectResultSchema,
+  ComposeParams,
+  ComposeResultSchema,
+  ContainerQuery,
   ContainerSchema,
   DockerHostSummarySchema,
+  EnableResultSchema,
   EventSchema,
   ImageSchema,
   NetworkSchema,
+  PruneBody,
+  PruneResultSchema,
   StatsSchema,
   VolumeSchema,
-} from './docker-schemas.js';
+} from '../../contract/docker.js';
 
 const tags = ['docker'];
 
@@ -32,7 +38,7 @@ export default async function dockerHostRoutes(app: App, opts: { docker: DockerM
           tags,
           summary: verb === 'enable' ? 'Watch Docker on this host (collection + live events); collects at once' : 'Stop watching Docker on this host; its Docker data is cleared',
           params: IdParams,
-          response: { 200: Type.Object({ host: DockerHostSummarySchema, collect: Type.Union([CollectResultSchema, Type.Null()]) }), ...errors(401, 403, 404, 422) },
+          response: { 200: EnableResultSchema, ...errors(401, 403, 404, 422) },
         },
       },
       async (req) => {
@@ -71,11 +77,7 @@ export default async function dockerHostRoutes(app: App, opts: { docker: DockerM
       schema: {
         tags,
         params: IdParams,
-        querystring: Type.Object({
-          state: Type.Optional(Type.String({ maxLength: 20 })),
-          compose_project: Type.Optional(Type.String({ maxLength: 128 })),
-          label: Type.Optional(Type.String({ maxLength: 256, description: 'key or key=value' })),
-        }),
+        querystring: ContainerQuery,
         response: { 200: Type.Object({ containers: Type.Array(ContainerSchema) }), ...errors(401, 404, 422) },
       },
     },
@@ -121,12 +123,8 @@ export default async function dockerHostRoutes(app: App, opts: { docker: DockerM
       schema: {
         tags,
         summary: 'Start, stop or restart every container of a compose project',
-        params: Type.Object({
-          id: Type.Integer({ minimum: 1 }),
-          project: Type.String({ maxLength: 300 }),
-          action: Type.Union([Type.Literal('start'), Type.Literal('stop'), Type.Literal('restart')]),
-        }),
-        response: { 200: Type.Object({ success: Type.Boolean(), task_id: Type.Integer(), output: Type.String() }), ...errors(401, 403, 404, 409, 422, 502) },
+        params: ComposeParams,
+        response: { 200: ComposeResultSchema, ...errors(401, 403, 404, 409, 422, 502) },
       },
     },
     async (req) => actions.compose(req.params.id, req.params.project, req.params.action, req.principal!.username),
@@ -140,14 +138,9 @@ export default async function dockerHostRoutes(app: App, opts: { docker: DockerM
         tags,
         summary: 'Remove unused images, stopped containers, unused volumes and networks: each kind chosen explicitly',
         params: IdParams,
-        body: Type.Object({
-          images: Type.Optional(Type.Union([Type.Boolean(), Type.Literal('all')])),
-          containers: Type.Optional(Type.Boolean()),
-          volumes: Type.Optional(Type.Boolean()),
-          networks: Type.Optional(Type.Boolean()),
-        }),
+        body: PruneBody,
         response: {
-          200: Type.Object({ success: Type.Boolean(), task_id: Type.Integer(), reclaimed_bytes: Type.Number(), kinds: Type.Record(Type.String(), Type.Unknown()), output: Type.String() }),
+          200: PruneResultSchema,
           ...errors(401, 403, 404, 409, 422, 502),
         },
       },

@@ -4,7 +4,8 @@ import { mapToken } from '../../db/repositories/token.repository.js';
 import type { AuthService } from '../../services/auth.service.js';
 import type { UserService } from '../../services/user.service.js';
 import { AppError, notFound } from '../../core/errors.js';
-import { ApiTokenSchema, IdParams, RoleSchema, UserSchema, errors } from '../schemas.js';
+import { IdParams, errors } from '../../contract/common.js';
+import { ApiTokenSchema, TokenCreateBody, TokenCreatedSchema, UserCreateBody, UserPatchBody, UserSchema } from '../../contract/users.js';
 import type { App } from '../types.js';
 
 export default async function userRoutes(app: App, opts: { users: UserService; auth: AuthService; tokens: TokenRepository }) {
@@ -20,7 +21,7 @@ export default async function userRoutes(app: App, opts: { users: UserService; a
       config: { access: 'admin' },
       schema: {
         tags: ['users'],
-        body: Type.Object({ username: Type.String(), password: Type.String(), role: RoleSchema }),
+        body: UserCreateBody,
         response: { 201: UserSchema, ...errors(401, 403, 409, 422) },
       },
     },
@@ -33,7 +34,7 @@ export default async function userRoutes(app: App, opts: { users: UserService; a
       schema: {
         tags: ['users'],
         params: IdParams,
-        body: Type.Object({ password: Type.Optional(Type.String()), role: Type.Optional(RoleSchema) }, { minProperties: 1 }),
+        body: UserPatchBody,
         response: { 200: UserSchema, ...errors(401, 403, 404, 409, 422) },
       },
     },
@@ -68,12 +69,8 @@ export default async function userRoutes(app: App, opts: { users: UserService; a
       schema: {
         tags: ['tokens'],
         summary: 'Create an API token; the secret is in the answer only, once',
-        body: Type.Object({
-          name: Type.String({ minLength: 1, maxLength: 64 }),
-          role: Type.Optional(RoleSchema),
-          expires_in_days: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })),
-        }),
-        response: { 201: Type.Object({ token: ApiTokenSchema, secret: Type.String() }), ...errors(401, 403, 422) },
+        body: TokenCreateBody,
+        response: { 201: TokenCreatedSchema, ...errors(401, 403, 422) },
       },
     },
     async (req, reply) => {

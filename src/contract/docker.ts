@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { Nullable } from '../schemas.js';
+import { Nullable } from './common.js';
 
 const Ts = Nullable(Type.String());
 
@@ -133,3 +133,41 @@ export const CollectResultSchema = Type.Object({
 });
 
 export const LogLineSchema = Type.Object({ ts: Ts, stream: Type.String(), text: Type.String() });
+
+export const EnableResultSchema = Type.Object({ host: DockerHostSummarySchema, collect: Type.Union([CollectResultSchema, Type.Null()]) });
+
+export const ContainerQuery = Type.Object({
+  state: Type.Optional(Type.String({ maxLength: 20 })),
+  compose_project: Type.Optional(Type.String({ maxLength: 128 })),
+  label: Type.Optional(Type.String({ maxLength: 256, description: 'key or key=value' })),
+});
+
+export const ComposeParams = Type.Object({
+  id: Type.Integer({ minimum: 1 }),
+  project: Type.String({ maxLength: 300 }),
+  action: Type.Union([Type.Literal('start'), Type.Literal('stop'), Type.Literal('restart')]),
+});
+
+export const ComposeResultSchema = Type.Object({ success: Type.Boolean(), task_id: Type.Integer(), output: Type.String() });
+
+export const PruneBody = Type.Object({
+  images: Type.Optional(Type.Union([Type.Boolean(), Type.Literal('all')])),
+  containers: Type.Optional(Type.Boolean()),
+  volumes: Type.Optional(Type.Boolean()),
+  networks: Type.Optional(Type.Boolean()),
+});
+
+export const PruneResultSchema = Type.Object({ success: Type.Boolean(), task_id: Type.Integer(), reclaimed_bytes: Type.Number(), kinds: Type.Record(Type.String(), Type.Unknown()), output: Type.String() });
+
+// container_id is checked against Docker's grammar by the service (422 with the reason), not only by a pattern here.
+export const ContainerRef = Type.Object({ host_id: Type.Integer({ minimum: 1 }), container_id: Type.String({ minLength: 1, maxLength: 300 }) });
+
+export const ActionResultSchema = Type.Object({ success: Type.Boolean(), task_id: Type.Integer(), container: Nullable(ContainerSchema) });
+
+export const LogsQuery = Type.Object({
+  tail: Type.Integer({ minimum: 1, maximum: 5000, default: 200 }),
+  since: Type.Optional(Type.String({ maxLength: 40, description: 'RFC 3339 time, unix seconds, or a duration like 10m' })),
+  timestamps: Type.Boolean({ default: true }),
+});
+
+export const InspectSchema = Type.Record(Type.String(), Type.Unknown());

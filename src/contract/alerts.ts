@@ -1,0 +1,61 @@
+import { Type } from '@sinclair/typebox';
+import { Nullable } from './common.js';
+
+const Ts = Nullable(Type.String());
+
+export const AlertSchema = Type.Object({
+  id: Type.Integer(),
+  source: Type.String({ description: 'docker | host | portainer | proxmox' }),
+  host_id: Nullable(Type.Integer()),
+  host_name: Ts,
+  target: Type.String({ description: 'unique key of what is alerted on, e.g. docker:3:nginx:down' }),
+  container_name: Ts,
+  rule: Type.String({ description: 'container_down | container_unhealthy | container_missing | restart_loop | docker_unreachable | host_offline' }),
+  severity: Type.String({ description: 'info | warning | error | critical' }),
+  state: Type.String({ description: 'open | acknowledged | closed' }),
+  message: Type.String(),
+  occurrences: Type.Integer({ description: 'how many times it opened (flapping within the cooldown reopens the same alert)' }),
+  opened_at: Type.String(),
+  closed_at: Ts,
+  last_notified_at: Ts,
+  acknowledged_by: Ts,
+  acknowledged_at: Ts,
+  ack_comment: Ts,
+});
+
+export const SilenceSchema = Type.Object({
+  id: Type.Integer(),
+  host_id: Type.Integer(),
+  host_name: Ts,
+  container_name: Nullable(Type.String({ description: 'null: the whole host' })),
+  reason: Ts,
+  until: Type.String(),
+  created_by: Type.String(),
+  created_at: Type.String(),
+  active: Type.Boolean(),
+});
+
+export const AlertQuery = Type.Object({
+  host_id: Type.Optional(Type.Integer({ minimum: 1 })),
+  state: Type.Union([Type.Literal('open'), Type.Literal('acknowledged'), Type.Literal('closed'), Type.Literal('all')], {
+    default: 'open',
+    description: 'open includes acknowledged',
+  }),
+  limit: Type.Integer({ minimum: 1, maximum: 1000, default: 500 }),
+});
+
+export const AckBody = Type.Object({ comment: Type.Optional(Nullable(Type.String({ maxLength: 2000 }))) }, { additionalProperties: false });
+
+export const SilenceBody = Type.Object(
+  {
+    host_id: Type.Integer({ minimum: 1 }),
+    container_name: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 128, description: 'omit to silence the whole host' }))),
+    duration_minutes: Type.Integer({ minimum: 1, maximum: 60 * 24 * 30 }),
+    reason: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
+  },
+  { additionalProperties: false },
+);
+
+export const AlertList = Type.Object({ alerts: Type.Array(AlertSchema) });
+
+export const SilenceQuery = Type.Object({ all: Type.Boolean({ default: false, description: 'include silences that ended' }) });

@@ -1,0 +1,65 @@
+import { Type } from '@sinclair/typebox';
+import { Nullable } from './common.js';
+
+const Ts = Nullable(Type.String());
+
+const N = Nullable(Type.Number());
+export const HostMetricsSchema = Type.Object({
+  collected_at: Type.String(),
+  uptime_s: N,
+  load1: N,
+  load5: N,
+  load15: N,
+  cpu_count: N,
+  mem_total_bytes: N,
+  mem_used_bytes: N,
+  disk_total_bytes: N,
+  disk_used_bytes: N,
+});
+
+export const HostSchema = Type.Object({
+  id: Type.Integer(),
+  name: Type.String(),
+  host: Type.String(),
+  port: Type.Integer(),
+  username: Type.String(),
+  os_type: Ts,
+  transport: Type.String(),
+  status: Type.String({ description: 'online | offline | unknown' }),
+  status_reason: Ts,
+  last_seen_at: Ts,
+  ssh_host_key: Nullable(Type.String({ description: 'SHA256 fingerprint once pinned' })),
+  groups: Type.Array(Type.String()),
+  docker_enabled: Type.Boolean(),
+  docker_version: Ts,
+  docker_status: Type.String(),
+  docker_status_reason: Ts,
+  docker_last_collect_at: Ts,
+  created_at: Type.String(),
+  updated_at: Type.String(),
+  metrics: Nullable(HostMetricsSchema),
+});
+
+export const HostBody = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: 63 }),
+  host: Type.String({ minLength: 1, maxLength: 253 }),
+  // No schema `default` here: the PATCH body is this schema made partial, and Ajv's useDefaults would add port 22
+  // to every patch (silently moving a host off its port and clearing its pinned key). The service defaults to 22.
+  port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535, description: 'default 22' })),
+  username: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
+  os_type: Type.Optional(Type.Union([Type.String({ maxLength: 64 }), Type.Null()])),
+  transport: Type.Optional(Type.Union([Type.Literal('ssh'), Type.Literal('local')])),
+});
+
+export const HostPatchBody = Type.Partial(HostBody, { minProperties: 1 });
+
+export const ImportResultSchema = Type.Object({
+  created: Type.Integer(),
+  updated: Type.Integer(),
+  skipped: Type.Integer(),
+  hosts: Type.Array(HostSchema),
+});
+
+export const ImportBody = Type.Union([Type.Object({ content: Type.String({ maxLength: 2_000_000 }) }), Type.String({ maxLength: 2_000_000 })]);
+
+export const CheckResultSchema = Type.Object({ status: Type.String(), host_key_fingerprint: Type.String(), uname: Type.String() });

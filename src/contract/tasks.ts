@@ -1,0 +1,26 @@
+import { Type } from '@sinclair/typebox';
+import { Nullable } from './common.js';
+
+const Ts = Nullable(Type.String());
+
+export const TaskSchema = Type.Object({
+  id: Type.Integer(),
+  action: Type.String(),
+  status: Type.String({ description: 'pending | running | success | failed' }),
+  host_id: Nullable(Type.Integer()),
+  target: Ts,
+  requested_by: Type.String(),
+  output: Ts,
+  error: Ts,
+  created_at: Type.String(),
+  started_at: Ts,
+  finished_at: Ts,
+  duration_ms: Nullable(Type.Integer()),
+});
+
+export const TaskQuery = Type.Object({
+  status: Type.Optional(Type.Union(['pending', 'running', 'success', 'failed'].map((s) => Type.Literal(s)))),
+  host_id: Type.Optional(Type.Integer({ minimum: 1 })),
+  action: Type.Optional(Type.String({ maxLength: 100 })),
+  limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
+});
