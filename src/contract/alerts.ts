@@ -3,16 +3,20 @@ import { Nullable } from './common.js';
 
 const Ts = Nullable(Type.String());
 
+export const AlertSourceSchema = Type.Union([Type.Literal('docker'), Type.Literal('host'), Type.Literal('portainer'), Type.Literal('proxmox')]);
+export const AlertSeveritySchema = Type.Union([Type.Literal('info'), Type.Literal('warning'), Type.Literal('error'), Type.Literal('critical')]);
+export const AlertStateSchema = Type.Union([Type.Literal('open'), Type.Literal('acknowledged'), Type.Literal('closed')]);
+
 export const AlertSchema = Type.Object({
   id: Type.Integer(),
-  source: Type.String({ description: 'docker | host | portainer | proxmox' }),
+  source: AlertSourceSchema,
   host_id: Nullable(Type.Integer()),
   host_name: Ts,
   target: Type.String({ description: 'unique key of what is alerted on, e.g. docker:3:nginx:down' }),
   container_name: Ts,
   rule: Type.String({ description: 'container_down | container_unhealthy | container_missing | restart_loop | docker_unreachable | host_offline' }),
-  severity: Type.String({ description: 'info | warning | error | critical' }),
-  state: Type.String({ description: 'open | acknowledged | closed' }),
+  severity: AlertSeveritySchema,
+  state: AlertStateSchema,
   message: Type.String(),
   occurrences: Type.Integer({ description: 'how many times it opened (flapping within the cooldown reopens the same alert)' }),
   opened_at: Type.String(),
@@ -59,3 +63,6 @@ export const SilenceBody = Type.Object(
 export const AlertList = Type.Object({ alerts: Type.Array(AlertSchema) });
 
 export const SilenceQuery = Type.Object({ all: Type.Boolean({ default: false, description: 'include silences that ended' }) });
+
+// The list answers, each an object with one array (room for paging fields without breaking clients).
+export const SilenceListSchema = Type.Object({ silences: Type.Array(SilenceSchema) });

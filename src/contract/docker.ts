@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { Nullable } from './common.js';
+import { DockerStatusSchema, HostStatusSchema, HostTransportSchema } from './hosts.js';
 
 const Ts = Nullable(Type.String());
 
@@ -7,10 +8,10 @@ export const DockerHostSummarySchema = Type.Object({
   id: Type.Integer(),
   name: Type.String(),
   host: Type.String(),
-  transport: Type.String(),
-  status: Type.String(),
+  transport: HostTransportSchema,
+  status: HostStatusSchema,
   docker_enabled: Type.Boolean(),
-  docker_status: Type.String({ description: 'online | error | unreachable | unknown' }),
+  docker_status: DockerStatusSchema,
   docker_status_reason: Ts,
   docker_version: Ts,
   docker_last_collect_at: Ts,
@@ -23,8 +24,10 @@ export const PortSchema = Type.Object({
   ip: Ts,
   public_port: Nullable(Type.Integer()),
   private_port: Type.Integer(),
-  type: Type.String(),
+  type: Type.Union([Type.Literal('tcp'), Type.Literal('udp'), Type.Literal('sctp')]),
 });
+
+export const ContainerHealthSchema = Type.Union([Type.Literal('healthy'), Type.Literal('unhealthy'), Type.Literal('starting'), Type.Literal('none')]);
 
 export const ContainerSchema = Type.Object({
   id: Type.Integer(),
@@ -32,9 +35,9 @@ export const ContainerSchema = Type.Object({
   container_id: Type.String(),
   name: Type.String(),
   image: Type.String(),
-  state: Type.String(),
+  state: Type.String({ description: 'created | running | paused | restarting | removing | exited | dead (as Docker says it)' }),
   status: Type.String(),
-  health: Type.String(),
+  health: ContainerHealthSchema,
   created_at: Ts,
   started_at: Ts,
   finished_at: Ts,
@@ -93,7 +96,7 @@ export const EventSchema = Type.Object({
   id: Type.Integer(),
   host_id: Type.Integer(),
   time: Type.String(),
-  kind: Type.String({ description: 'docker (from docker events) | action (ours)' }),
+  kind: Type.Union([Type.Literal('docker'), Type.Literal('action')], { description: 'docker (from docker events) | action (ours)' }),
   type: Type.String(),
   action: Type.String(),
   target_id: Ts,
@@ -119,7 +122,7 @@ export const StatsSchema = Type.Object({
 
 export const CollectResultSchema = Type.Object({
   host_id: Type.Integer(),
-  docker_status: Type.String(),
+  docker_status: Type.Union([Type.Literal('online'), Type.Literal('error'), Type.Literal('unreachable')]),
   docker_version: Ts,
   containers: Type.Integer(),
   running: Type.Integer(),
@@ -132,7 +135,7 @@ export const CollectResultSchema = Type.Object({
   errors: Type.Array(Type.Object({ section: Type.String(), message: Type.String() })),
 });
 
-export const LogLineSchema = Type.Object({ ts: Ts, stream: Type.String(), text: Type.String() });
+export const LogLineSchema = Type.Object({ ts: Ts, stream: Type.Union([Type.Literal('stdout'), Type.Literal('stderr')]), text: Type.String() });
 
 export const EnableResultSchema = Type.Object({ host: DockerHostSummarySchema, collect: Type.Union([CollectResultSchema, Type.Null()]) });
 
@@ -148,7 +151,7 @@ export const ComposeParams = Type.Object({
   action: Type.Union([Type.Literal('start'), Type.Literal('stop'), Type.Literal('restart')]),
 });
 
-export const ComposeResultSchema = Type.Object({ success: Type.Boolean(), task_id: Type.Integer(), output: Type.String() });
+export const ComposeResultSchema = Type.Object({ success: Type.Literal(true), task_id: Type.Integer(), output: Type.String() });
 
 export const PruneBody = Type.Object({
   images: Type.Optional(Type.Union([Type.Boolean(), Type.Literal('all')])),
@@ -157,12 +160,12 @@ export const PruneBody = Type.Object({
   networks: Type.Optional(Type.Boolean()),
 });
 
-export const PruneResultSchema = Type.Object({ success: Type.Boolean(), task_id: Type.Integer(), reclaimed_bytes: Type.Number(), kinds: Type.Record(Type.String(), Type.Unknown()), output: Type.String() });
+export const PruneResultSchema = Type.Object({ success: Type.Literal(true), task_id: Type.Integer(), reclaimed_bytes: Type.Number(), kinds: Type.Record(Type.String(), Type.Unknown()), output: Type.String() });
 
 // container_id is checked against Docker's grammar by the service (422 with the reason), not only by a pattern here.
 export const ContainerRef = Type.Object({ host_id: Type.Integer({ minimum: 1 }), container_id: Type.String({ minLength: 1, maxLength: 300 }) });
 
-export const ActionResultSchema = Type.Object({ success: Type.Boolean(), task_id: Type.Integer(), container: Nullable(ContainerSchema) });
+export const ActionResultSchema = Type.Object({ success: Type.Literal(true), task_id: Type.Integer(), container: Nullable(ContainerSchema) });
 
 export const LogsQuery = Type.Object({
   tail: Type.Integer({ minimum: 1, maximum: 5000, default: 200 }),
@@ -171,3 +174,13 @@ export const LogsQuery = Type.Object({
 });
 
 export const InspectSchema = Type.Record(Type.String(), Type.Unknown());
+
+// The list answers, each an object with one array (room for paging fields without breaking clients).
+export const LogLinesSchema = Type.Object({ lines: Type.Array(LogLineSchema) });
+export const StatsListSchema = Type.Object({ stats: Type.Array(StatsSchema) });
+export const DockerHostListSchema = Type.Object({ hosts: Type.Array(DockerHostSummarySchema) });
+export const ContainerListSchema = Type.Object({ containers: Type.Array(ContainerSchema) });
+export const ImageListSchema = Type.Object({ images: Type.Array(ImageSchema) });
+export const VolumeListSchema = Type.Object({ volumes: Type.Array(VolumeSchema) });
+export const NetworkListSchema = Type.Object({ networks: Type.Array(NetworkSchema) });
+export const EventListSchema = Type.Object({ events: Type.Array(EventSchema) });

@@ -3,6 +3,10 @@ import { Nullable } from './common.js';
 
 const Ts = Nullable(Type.String());
 
+export const HostStatusSchema = Type.Union([Type.Literal('online'), Type.Literal('offline'), Type.Literal('unknown')]);
+export const HostTransportSchema = Type.Union([Type.Literal('ssh'), Type.Literal('local'), Type.Literal('portainer')]);
+export const DockerStatusSchema = Type.Union([Type.Literal('online'), Type.Literal('error'), Type.Literal('unreachable'), Type.Literal('unknown')]);
+
 const N = Nullable(Type.Number());
 export const HostMetricsSchema = Type.Object({
   collected_at: Type.String(),
@@ -24,15 +28,15 @@ export const HostSchema = Type.Object({
   port: Type.Integer(),
   username: Type.String(),
   os_type: Ts,
-  transport: Type.String(),
-  status: Type.String({ description: 'online | offline | unknown' }),
+  transport: HostTransportSchema,
+  status: HostStatusSchema,
   status_reason: Ts,
   last_seen_at: Ts,
   ssh_host_key: Nullable(Type.String({ description: 'SHA256 fingerprint once pinned' })),
   groups: Type.Array(Type.String()),
   docker_enabled: Type.Boolean(),
   docker_version: Ts,
-  docker_status: Type.String(),
+  docker_status: DockerStatusSchema,
   docker_status_reason: Ts,
   docker_last_collect_at: Ts,
   created_at: Type.String(),
@@ -63,3 +67,7 @@ export const ImportResultSchema = Type.Object({
 export const ImportBody = Type.Union([Type.Object({ content: Type.String({ maxLength: 2_000_000 }) }), Type.String({ maxLength: 2_000_000 })]);
 
 export const CheckResultSchema = Type.Object({ status: Type.String(), host_key_fingerprint: Type.String(), uname: Type.String() });
+
+// The list answers, each an object with one array (room for paging fields without breaking clients).
+export const HostListSchema = Type.Object({ hosts: Type.Array(HostSchema) });
+export const MetricsListSchema = Type.Object({ metrics: Type.Array(HostMetricsSchema) });

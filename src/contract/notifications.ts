@@ -1,9 +1,9 @@
 import { Type } from '@sinclair/typebox';
+import { AlertSeveritySchema } from './alerts.js';
 import { Nullable } from './common.js';
 
 const Ts = Nullable(Type.String());
 
-export const SeveritySchema = Type.Union([Type.Literal('info'), Type.Literal('warning'), Type.Literal('error'), Type.Literal('critical')]);
 const Config = Type.Record(Type.String(), Type.Unknown(), { description: 'the kind\'s config (see GET /api/notifications/kinds); secrets included on write' });
 
 export const ChannelSchema = Type.Object({
@@ -14,7 +14,7 @@ export const ChannelSchema = Type.Object({
   config: Type.Record(Type.String(), Type.Unknown(), { description: 'without secret fields' }),
   secrets_set: Type.Array(Type.String(), { description: 'secret fields that hold a value (never returned)' }),
   notify_resolved: Type.Boolean(),
-  min_severity: Type.String(),
+  min_severity: AlertSeveritySchema,
   last_success_at: Ts,
   last_error: Ts,
   last_error_at: Ts,
@@ -46,7 +46,7 @@ export const ChannelCreateBody = Type.Object(
     enabled: Type.Optional(Type.Boolean()),
     config: Config,
     notify_resolved: Type.Optional(Type.Boolean()),
-    min_severity: Type.Optional(SeveritySchema),
+    min_severity: Type.Optional(AlertSeveritySchema),
   },
   { additionalProperties: false },
 );
@@ -56,9 +56,13 @@ export const ChannelPatchBody = Type.Object(
     enabled: Type.Optional(Type.Boolean()),
     config: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'keys replace the stored ones; a secret omitted is kept, "" or null removes it' })),
     notify_resolved: Type.Optional(Type.Boolean()),
-    min_severity: Type.Optional(SeveritySchema),
+    min_severity: Type.Optional(AlertSeveritySchema),
   },
   { additionalProperties: false, minProperties: 1 },
 );
 
 export const ChannelTestResultSchema = Type.Object({ ok: Type.Boolean(), duration_ms: Type.Integer() });
+
+// The list answers, each an object with one array (room for paging fields without breaking clients).
+export const ChannelKindListSchema = Type.Object({ kinds: Type.Array(ChannelKindSchema) });
+export const ChannelListSchema = Type.Object({ channels: Type.Array(ChannelSchema) });

@@ -3,10 +3,12 @@ import { Nullable } from './common.js';
 
 const Ts = Nullable(Type.String());
 
+export const TaskStatusSchema = Type.Union([Type.Literal('pending'), Type.Literal('running'), Type.Literal('success'), Type.Literal('failed')]);
+
 export const TaskSchema = Type.Object({
   id: Type.Integer(),
   action: Type.String(),
-  status: Type.String({ description: 'pending | running | success | failed' }),
+  status: TaskStatusSchema,
   host_id: Nullable(Type.Integer()),
   target: Ts,
   requested_by: Type.String(),
@@ -19,8 +21,11 @@ export const TaskSchema = Type.Object({
 });
 
 export const TaskQuery = Type.Object({
-  status: Type.Optional(Type.Union(['pending', 'running', 'success', 'failed'].map((s) => Type.Literal(s)))),
+  status: Type.Optional(TaskStatusSchema),
   host_id: Type.Optional(Type.Integer({ minimum: 1 })),
   action: Type.Optional(Type.String({ maxLength: 100 })),
   limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
 });
+
+// The list answers, each an object with one array (room for paging fields without breaking clients).
+export const TaskListSchema = Type.Object({ tasks: Type.Array(TaskSchema) });

@@ -49,3 +49,7 @@ export const TokenCreateBody = Type.Object({
 });
 
 export const TokenCreatedSchema = Type.Object({ token: ApiTokenSchema, secret: Type.String() });
+
+// The list answers, each an object with one array (room for paging fields without breaking clients).
+export const UserListSchema = Type.Object({ users: Type.Array(UserSchema) });
+export const TokenListSchema = Type.Object({ tokens: Type.Array(ApiTokenSchema) });

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { AlertService } from '../../services/alerts/alert.service.js';
-import { AckBody, AlertList, AlertQuery, AlertSchema, SilenceBody, SilenceQuery, SilenceSchema } from '../../contract/alerts.js';
+import { AckBody, AlertList, AlertQuery, AlertSchema, SilenceBody, SilenceListSchema, SilenceQuery, SilenceSchema } from '../../contract/alerts.js';
 import { IdParams, errors } from '../../contract/common.js';
 import type { App } from '../types.js';
 
@@ -58,7 +58,7 @@ export default async function alertRoutes(app: App, opts: { alerts: AlertService
       schema: {
         tags,
         querystring: SilenceQuery,
-        response: { 200: Type.Object({ silences: Type.Array(SilenceSchema) }), ...errors(401, 422) },
+        response: { 200: SilenceListSchema, ...errors(401, 422) },
       },
     },
     async (req) => ({ silences: await alerts.listSilences(req.query.all) }),

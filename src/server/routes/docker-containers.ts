@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { ACTIONS } from '../../services/docker/actions.js';
 import type { DockerModule } from '../../services/docker/index.js';
 import { errors } from '../../contract/common.js';
-import { ActionResultSchema, ContainerRef, InspectSchema, LogLineSchema, LogsQuery, StatsSchema } from '../../contract/docker.js';
+import { ActionResultSchema, ContainerRef, InspectSchema, LogLinesSchema, LogsQuery, StatsListSchema } from '../../contract/docker.js';
 import type { App } from '../types.js';
 
 const tags = ['docker'];
@@ -49,7 +49,7 @@ export default async function dockerContainerRoutes(app: App, opts: { docker: Do
         summary: 'The last lines of the container logs, stdout and stderr told apart',
         params: ContainerRef,
         querystring: LogsQuery,
-        response: { 200: Type.Object({ lines: Type.Array(LogLineSchema) }), ...errors(401, 404, 409, 422, 502) },
+        response: { 200: LogLinesSchema, ...errors(401, 404, 409, 422, 502) },
       },
     },
     async (req) => ({ lines: await reads.logs(req.params.host_id, req.params.container_id, req.query) }),
@@ -71,7 +71,7 @@ export default async function dockerContainerRoutes(app: App, opts: { docker: Do
 
   app.get(
     '/api/docker/containers/:host_id/:container_id/stats',
-    { config: { access: 'viewer' }, schema: { tags, params: ContainerRef, response: { 200: Type.Object({ stats: Type.Array(StatsSchema) }), ...errors(401, 404, 409, 422, 502) } } },
+    { config: { access: 'viewer' }, schema: { tags, params: ContainerRef, response: { 200: StatsListSchema, ...errors(401, 404, 409, 422, 502) } } },
     async (req) => ({ stats: await reads.stats(req.params.host_id, req.params.container_id) }),
   );
 }

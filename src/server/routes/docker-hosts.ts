@@ -6,17 +6,17 @@ import {
   CollectResultSchema,
   ComposeParams,
   ComposeResultSchema,
+  ContainerListSchema,
   ContainerQuery,
-  ContainerSchema,
-  DockerHostSummarySchema,
+  DockerHostListSchema,
   EnableResultSchema,
-  EventSchema,
-  ImageSchema,
-  NetworkSchema,
+  EventListSchema,
+  ImageListSchema,
+  NetworkListSchema,
   PruneBody,
   PruneResultSchema,
-  StatsSchema,
-  VolumeSchema,
+  StatsListSchema,
+  VolumeListSchema,
 } from '../../contract/docker.js';
 
 const tags = ['docker'];
@@ -25,7 +25,7 @@ const tags = ['docker'];
 export default async function dockerHostRoutes(app: App, opts: { docker: DockerModule }) {
   const { service, actions, reads } = opts.docker;
 
-  app.get('/api/docker/hosts', { config: { access: 'viewer' }, schema: { tags, response: { 200: Type.Object({ hosts: Type.Array(DockerHostSummarySchema) }), ...errors(401) } } }, async () => ({
+  app.get('/api/docker/hosts', { config: { access: 'viewer' }, schema: { tags, response: { 200: DockerHostListSchema, ...errors(401) } } }, async () => ({
     hosts: await service.summaries(),
   }));
 
@@ -78,19 +78,19 @@ export default async function dockerHostRoutes(app: App, opts: { docker: DockerM
         tags,
         params: IdParams,
         querystring: ContainerQuery,
-        response: { 200: Type.Object({ containers: Type.Array(ContainerSchema) }), ...errors(401, 404, 422) },
+        response: { 200: ContainerListSchema, ...errors(401, 404, 422) },
       },
     },
     async (req) => ({ containers: await service.listContainers(req.params.id, req.query) }),
   );
 
-  app.get('/api/docker/hosts/:id/images', { config: { access: 'viewer' }, schema: { tags, params: IdParams, response: { 200: Type.Object({ images: Type.Array(ImageSchema) }), ...errors(401, 404, 422) } } }, async (req) => ({
+  app.get('/api/docker/hosts/:id/images', { config: { access: 'viewer' }, schema: { tags, params: IdParams, response: { 200: ImageListSchema, ...errors(401, 404, 422) } } }, async (req) => ({
     images: await service.images(req.params.id),
   }));
-  app.get('/api/docker/hosts/:id/volumes', { config: { access: 'viewer' }, schema: { tags, params: IdParams, response: { 200: Type.Object({ volumes: Type.Array(VolumeSchema) }), ...errors(401, 404, 422) } } }, async (req) => ({
+  app.get('/api/docker/hosts/:id/volumes', { config: { access: 'viewer' }, schema: { tags, params: IdParams, response: { 200: VolumeListSchema, ...errors(401, 404, 422) } } }, async (req) => ({
     volumes: await service.volumes(req.params.id),
   }));
-  app.get('/api/docker/hosts/:id/networks', { config: { access: 'viewer' }, schema: { tags, params: IdParams, response: { 200: Type.Object({ networks: Type.Array(NetworkSchema) }), ...errors(401, 404, 422) } } }, async (req) => ({
+  app.get('/api/docker/hosts/:id/networks', { config: { access: 'viewer' }, schema: { tags, params: IdParams, response: { 200: NetworkListSchema, ...errors(401, 404, 422) } } }, async (req) => ({
     networks: await service.networks(req.params.id),
   }));
   app.get(
@@ -102,7 +102,7 @@ export default async function dockerHostRoutes(app: App, opts: { docker: DockerM
         summary: 'Timeline: docker events and our actions, newest first',
         params: IdParams,
         querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 1000, default: 200 }) }),
-        response: { 200: Type.Object({ events: Type.Array(EventSchema) }), ...errors(401, 404, 422) },
+        response: { 200: EventListSchema, ...errors(401, 404, 422) },
       },
     },
     async (req) => ({ events: await service.events(req.params.id, req.query.limit) }),
@@ -111,7 +111,7 @@ export default async function dockerHostRoutes(app: App, opts: { docker: DockerM
     '/api/docker/hosts/:id/stats',
     {
       config: { access: 'viewer' },
-      schema: { tags, summary: '`docker stats --no-stream` snapshot (takes about 2 s)', params: IdParams, response: { 200: Type.Object({ stats: Type.Array(StatsSchema) }), ...errors(401, 404, 409, 422, 502) } },
+      schema: { tags, summary: '`docker stats --no-stream` snapshot (takes about 2 s)', params: IdParams, response: { 200: StatsListSchema, ...errors(401, 404, 409, 422, 502) } },
     },
     async (req) => ({ stats: await reads.stats(req.params.id) }),
   );

@@ -2,14 +2,23 @@ import { Type } from '@sinclair/typebox';
 import { invalid } from '../../core/errors.js';
 import type { HostService } from '../../services/host.service.js';
 import { IdParams, errors } from '../../contract/common.js';
-import { CheckResultSchema, HostBody, HostMetricsSchema, HostPatchBody, HostSchema, ImportBody, ImportResultSchema } from '../../contract/hosts.js';
+import {
+  CheckResultSchema,
+  HostBody,
+  HostListSchema,
+  HostPatchBody,
+  HostSchema,
+  ImportBody,
+  ImportResultSchema,
+  MetricsListSchema,
+} from '../../contract/hosts.js';
 import type { App } from '../types.js';
 
 export default async function hostRoutes(app: App, opts: { hosts: HostService; metricsHistory(hostId: number, hours: number): Promise<unknown[]> }) {
   const { hosts } = opts;
   const tags = ['hosts'];
 
-  app.get('/api/hosts', { config: { access: 'viewer' }, schema: { tags, response: { 200: Type.Object({ hosts: Type.Array(HostSchema) }), ...errors(401) } } }, async () => ({
+  app.get('/api/hosts', { config: { access: 'viewer' }, schema: { tags, response: { 200: HostListSchema, ...errors(401) } } }, async () => ({
     hosts: await hosts.list(),
   }));
 
@@ -73,7 +82,7 @@ export default async function hostRoutes(app: App, opts: { hosts: HostService; m
         summary: 'Metric history (kept 7 days by default)',
         params: IdParams,
         querystring: Type.Object({ hours: Type.Integer({ minimum: 1, maximum: 24 * 31, default: 24 }) }),
-        response: { 200: Type.Object({ metrics: Type.Array(HostMetricsSchema) }), ...errors(401, 404, 422) },
+        response: { 200: MetricsListSchema, ...errors(401, 404, 422) },
       },
     },
     async (req) => {

@@ -1,7 +1,14 @@
 import { Type } from '@sinclair/typebox';
 import type { ChannelService } from '../../services/alerts/channel.service.js';
 import { IdParams, errors } from '../../contract/common.js';
-import { ChannelCreateBody, ChannelKindSchema, ChannelPatchBody, ChannelSchema, ChannelTestResultSchema } from '../../contract/notifications.js';
+import {
+  ChannelCreateBody,
+  ChannelKindListSchema,
+  ChannelListSchema,
+  ChannelPatchBody,
+  ChannelSchema,
+  ChannelTestResultSchema,
+} from '../../contract/notifications.js';
 import type { App } from '../types.js';
 
 /** Notification channels (admin): secrets are stored encrypted and never returned. */
@@ -11,13 +18,13 @@ export default async function notificationRoutes(app: App, opts: { channels: Cha
 
   app.get(
     '/api/notifications/kinds',
-    { config: { access: 'viewer' }, schema: { tags, summary: 'Channel kinds and their config fields', response: { 200: Type.Object({ kinds: Type.Array(ChannelKindSchema) }), ...errors(401) } } },
+    { config: { access: 'viewer' }, schema: { tags, summary: 'Channel kinds and their config fields', response: { 200: ChannelKindListSchema, ...errors(401) } } },
     async () => ({ kinds: channels.kinds() }),
   );
 
   app.get(
     '/api/notifications/channels',
-    { config: { access: 'admin' }, schema: { tags, response: { 200: Type.Object({ channels: Type.Array(ChannelSchema) }), ...errors(401, 403) } } },
+    { config: { access: 'admin' }, schema: { tags, response: { 200: ChannelListSchema, ...errors(401, 403) } } },
     async () => ({ channels: await channels.list() }),
   );
 

@@ -1,8 +1,7 @@
-import { Type } from '@sinclair/typebox';
 import type { TaskService } from '../../services/task.service.js';
 import { IdParams, errors } from '../../contract/common.js';
 import { SshSettingsSchema } from '../../contract/system.js';
-import { TaskQuery, TaskSchema } from '../../contract/tasks.js';
+import { TaskListSchema, TaskQuery, TaskSchema } from '../../contract/tasks.js';
 import type { App } from '../types.js';
 
 export default async function systemRoutes(app: App, opts: { tasks: TaskService; ssh: { user: string; publicKey: string } }) {
@@ -26,7 +25,7 @@ export default async function systemRoutes(app: App, opts: { tasks: TaskService;
       schema: {
         tags: ['tasks'],
         querystring: TaskQuery,
-        response: { 200: Type.Object({ tasks: Type.Array(TaskSchema) }), ...errors(401, 422) },
+        response: { 200: TaskListSchema, ...errors(401, 422) },
       },
     },
     async (req) => ({ tasks: await opts.tasks.list(req.query as never) }),

@@ -5,14 +5,22 @@ import type { AuthService } from '../../services/auth.service.js';
 import type { UserService } from '../../services/user.service.js';
 import { AppError, notFound } from '../../core/errors.js';
 import { IdParams, errors } from '../../contract/common.js';
-import { ApiTokenSchema, TokenCreateBody, TokenCreatedSchema, UserCreateBody, UserPatchBody, UserSchema } from '../../contract/users.js';
+import {
+  TokenCreateBody,
+  TokenCreatedSchema,
+  TokenListSchema,
+  UserCreateBody,
+  UserListSchema,
+  UserPatchBody,
+  UserSchema,
+} from '../../contract/users.js';
 import type { App } from '../types.js';
 
 export default async function userRoutes(app: App, opts: { users: UserService; auth: AuthService; tokens: TokenRepository }) {
   const { users } = opts;
   app.get(
     '/api/users',
-    { config: { access: 'admin' }, schema: { tags: ['users'], response: { 200: Type.Object({ users: Type.Array(UserSchema) }), ...errors(401, 403) } } },
+    { config: { access: 'admin' }, schema: { tags: ['users'], response: { 200: UserListSchema, ...errors(401, 403) } } },
     async () => ({ users: await users.list() }),
   );
   app.post(
@@ -55,7 +63,7 @@ export default async function userRoutes(app: App, opts: { users: UserService; a
   // API tokens: anyone signed in manages their own; admins see and revoke all.
   app.get(
     '/api/tokens',
-    { config: { access: 'viewer' }, schema: { tags: ['tokens'], response: { 200: Type.Object({ tokens: Type.Array(ApiTokenSchema) }), ...errors(401) } } },
+    { config: { access: 'viewer' }, schema: { tags: ['tokens'], response: { 200: TokenListSchema, ...errors(401) } } },
     async (req) => {
       const p = req.principal!;
       const rows = p.role === 'admin' ? await opts.tokens.listAll() : await opts.tokens.listForUser(p.id);

@@ -1,4 +1,5 @@
 import { conflict } from '../../core/errors.js';
+import type { CollectResult } from '../../core/types.js';
 import type { DockerRepository } from '../../db/repositories/docker.repository.js';
 import type { ContainerDiff } from '../../db/repositories/docker.repository.js';
 import type { HostRepository } from '../../db/repositories/host.repository.js';
@@ -9,20 +10,8 @@ import type { ParsedContainer } from '../../providers/docker/parse.js';
 import type { TransportFactory } from '../../providers/docker/transports.js';
 import { containerValues, imageValues, networkValues, volumeValues } from './rows.js';
 
-export interface CollectResult {
-  host_id: number;
-  docker_status: 'online' | 'error' | 'unreachable';
-  docker_version: string | null;
-  containers: number;
-  running: number;
-  images: number;
-  volumes: number;
-  networks: number;
-  inspected: number;
-  round_trips: number;
-  duration_ms: number;
-  errors: { section: string; message: string }[];
-}
+/** What one collection answers: the API's shape (src/contract/docker.ts). */
+export type { CollectResult };
 
 export interface CollectorDeps {
   docker: DockerRepository;
