@@ -1,6 +1,5 @@
 /** Prune (admin): the user picks explicitly what to clean; the answer says how much space was reclaimed. */
 import { useState } from 'preact/hooks';
-import type { PruneOptions } from '../../api/api';
 import { ConfirmDialog } from '../../components/Dialog';
 import { bytes } from '../../components/format';
 import { useAction } from '../../components/hooks';
@@ -10,7 +9,8 @@ import type { MessageKey } from '../../i18n';
 export function PruneDialog({ hostId, onClose }: { hostId: number; onClose: () => void }) {
   const { api, i18n, docker } = useServices();
   const { t } = i18n;
-  const [opts, setOpts] = useState<PruneOptions>({ images: false, containers: false, volumes: false, networks: false });
+  // The API also takes images: 'all' (tagged ones too); this dialog offers the dangling ones only.
+  const [opts, setOpts] = useState<Record<'containers' | 'images' | 'volumes' | 'networks', boolean>>({ images: false, containers: false, volumes: false, networks: false });
   const { busy, run } = useAction();
   const none = !Object.values(opts).some(Boolean);
   const go = async () => {
