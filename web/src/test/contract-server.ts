@@ -1,5 +1,5 @@
 /**
- * A real HTTP server on 127.0.0.1 that answers the dashboard API contract (issues 2–4, src/core/types.ts)
+ * A real HTTP server on 127.0.0.1 that answers the dashboard API contract (src/contract/)
  * from in-memory state, so component tests exercise the UI's real HTTP client end to end. It is not the
  * product's server (that one is tested by the integration and E2E suites); it follows the same shapes,
  * error format ({error, message}) and auth rules (Bearer token, 401, roles). Every answer is checked against the
