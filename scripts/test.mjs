@@ -1,8 +1,11 @@
 #!/usr/bin/env node
 // `npm test`: every test, then one plain closing line with the counts ("Tests: N passed, N failed, N skipped").
-// Two phases: the fast in-process tests (unit, UI components) in parallel, then the tests that share the lab of real
-// sshd + dockerd hosts (integration, then end-to-end in Chromium) one file at a time, on the same lab.
-// Extra arguments run one Vitest invocation with them instead, e.g. `npm test -- --project unit`.
+// First the type-check of src/, test/, bench/ (tsconfig.check.json) and web/ (web/tsconfig.json): Vitest strips types
+// without checking them, so a test can pass on code that does not compile, or a web copy of an API shape drift.
+// Each project that fails counts as one failed test. Then the fast in-process tests (unit, UI components) in parallel,
+// then the tests that share the lab of real sshd + dockerd hosts (integration, then end-to-end in Chromium) one file
+// at a time, on the same lab.
+// Extra arguments run one Vitest invocation with them instead (no type-check), e.g. `npm test -- --project unit`.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -21,6 +24,21 @@ const phases = extra.length
 
 const total = { passed: 0, failed: 0, skipped: 0 };
 let status = 0;
+
+if (!extra.length) {
+  for (const project of ['tsconfig.check.json', 'web/tsconfig.json']) {
+    console.log(`Type-check: tsc -p ${project}`);
+    const r = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', project, '--noEmit', '--pretty', 'false'], {
+      cwd: root,
+      stdio: 'inherit',
+    });
+    if (r.status !== 0) {
+      console.log(`Type-check: ${project} has type errors (above)`);
+      total.failed += 1;
+      status = 1;
+    }
+  }
+}
 phases.forEach((args, i) => {
   const report = path.join(tmp, `report-${i}.json`);
   const r = spawnSync(

@@ -7,7 +7,7 @@ import type { HostTransport } from '../core/types.js';
 import type { HostRow } from '../db/schema.js';
 import type { SshPool } from '../ssh/pool.js';
 import { CLI_CAPABILITIES, CliEngine } from './docker/cli-engine.js';
-import type { DockerEngine, EngineCapabilities } from './docker/engine.js';
+import { type DockerEngine, type EngineCapabilities, EngineError } from './docker/engine.js';
 import { type LocalRunner, sshTransport } from './docker/transports.js';
 
 export interface ProviderDeps {
@@ -36,7 +36,36 @@ export const HOST_KINDS = {
     ssh: false,
     engine: (_row, d) => new CliEngine(d.local, { execTimeoutMs: d.execTimeoutMs, log: d.log }),
   },
+  // A Portainer environment's rows can exist (hosts record their source) but its engine — the Docker API through
+  // Portainer's proxy — is the Portainer provider's work (next issue). Until then such a host offers nothing and
+  // every call says why, rather than pretending.
+  portainer: {
+    capabilities: { redeploy: false, compose_actions: false, host_metrics: false, prune: [], live_logs: false },
+    ssh: false,
+    engine: (row) => unavailable(`${row.name}: the Portainer engine is not available in this version`),
+  },
 } satisfies Record<HostTransport, HostKindEntry>;
+
+/** An engine whose every call rejects with `unsupported` and the reason (a kind whose engine is not built yet). */
+function unavailable(reason: string): DockerEngine {
+  const no = async (): Promise<never> => {
+    throw new EngineError('unsupported', reason);
+  };
+  return {
+    capabilities: { redeploy: false, compose_actions: false, host_metrics: false, prune: [], live_logs: false },
+    snapshot: no,
+    inspect: no,
+    action: no,
+    redeploy: no,
+    composeAction: no,
+    prune: no,
+    logs: no,
+    followLogs: no,
+    stats: no,
+    events: no,
+    hostMetrics: no,
+  };
+}
 
 export function hostKind(kind: string): HostKindEntry {
   const entry = (HOST_KINDS as Record<string, HostKindEntry>)[kind];

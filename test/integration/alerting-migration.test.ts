@@ -74,7 +74,7 @@ async function writeLegacyRows(db: Kysely<any>) {
 }
 
 const all = (db: Kysely<any>, table: string, order: string) => db.selectFrom(table).selectAll().orderBy(order).execute();
-const pick = (row: Record<string, unknown>, keys: string[]) => Object.fromEntries(keys.map((k) => [k, row[k]]));
+const pick = (row: Record<string, unknown>, keys: string[]): Record<string, any> => Object.fromEntries(keys.map((k) => [k, row[k]]));
 
 const dialects: [string, () => Promise<{ db: Db; env: Record<string, string>; dataDir: string }>][] = [
   [

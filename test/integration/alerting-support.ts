@@ -9,7 +9,7 @@ import { createLogger } from '../../src/logger.js';
 import authPlugin from '../../src/server/plugins/auth.js';
 import errorsPlugin from '../../src/server/plugins/errors.js';
 import { registerAlertingRoutes } from '../../src/server/routes/index.js';
-import { ErrorSchema } from '../../src/server/schemas.js';
+import { ErrorSchema } from '../../src/contract/common.js';
 import type { App } from '../../src/server/types.js';
 import { toBrowser } from '../../src/server/ws/messages.js';
 import { type AlertingModule, setupAlerting } from '../../src/services/alerts/index.js';

@@ -2,7 +2,7 @@
  * Parsers for what is not the collection: event lines, logs, stats samples, host metrics, prune reports,
  * and the compose labels a redeploy needs. Pure functions.
  */
-import type { HostMetrics, LogLine } from '../../core/types.js';
+import type { ContainerStats, HostMetrics, LogLine } from '../../core/types.js';
 import type { ComposeTarget } from './commands.js';
 import {
   type ParseError,
@@ -109,19 +109,7 @@ export function parseLogs(stdout: string, stderr: string, opts: { timestamps?: b
 
 // --- stats ------------------------------------------------------------------------------------------------
 
-export interface ContainerStats {
-  container_id: string;
-  name: string;
-  cpu_percent: number | null;
-  mem_used_bytes: number | null;
-  mem_limit_bytes: number | null;
-  mem_percent: number | null;
-  net_rx_bytes: number | null;
-  net_tx_bytes: number | null;
-  block_read_bytes: number | null;
-  block_write_bytes: number | null;
-  pids: number | null;
-}
+export type { ContainerStats };
 
 /** `docker stats --no-stream --no-trunc --format '{{json .}}'`; sizes come as "1.5MiB / 7.7GiB". */
 export function parseStats(stdout: string): { stats: ContainerStats[]; errors: ParseError[] } {

@@ -1,17 +1,7 @@
-import { Type } from '@sinclair/typebox';
 import type { AuthService } from '../../services/auth.service.js';
-import { UserSchema, errors } from '../schemas.js';
+import { errors } from '../../contract/common.js';
+import { LoginBody, LoginResultSchema, MeSchema } from '../../contract/users.js';
 import type { App } from '../types.js';
-
-const LoginBody = Type.Object(
-  {
-    username: Type.String({ minLength: 1, maxLength: 64 }),
-    password: Type.String({ minLength: 1, maxLength: 1024 }),
-    grant_type: Type.Optional(Type.String()),
-    scope: Type.Optional(Type.String()),
-  },
-  { description: 'JSON, or the OAuth2 password form (application/x-www-form-urlencoded)' },
-);
 
 export default async function authRoutes(app: App, opts: { auth: AuthService; users: { get(id: number): Promise<unknown> }; loginRateLimit: number }) {
   app.post(
@@ -32,7 +22,7 @@ export default async function authRoutes(app: App, opts: { auth: AuthService; us
         summary: 'Exchange a username and password for a bearer token',
         body: LoginBody,
         response: {
-          200: Type.Object({ access_token: Type.String(), token_type: Type.Literal('bearer'), expires_in: Type.Integer() }),
+          200: LoginResultSchema,
           ...errors(401, 422, 429),
         },
       },
@@ -47,7 +37,7 @@ export default async function authRoutes(app: App, opts: { auth: AuthService; us
       schema: {
         tags: ['auth'],
         summary: 'Who the token belongs to',
-        response: { 200: Type.Pick(UserSchema, ['id', 'username', 'role']), ...errors(401) },
+        response: { 200: MeSchema, ...errors(401) },
       },
     },
     async (req) => ({ id: req.principal!.id, username: req.principal!.username, role: req.principal!.role }),

@@ -1,14 +1,11 @@
 import { Type } from '@sinclair/typebox';
 import { ACTIONS } from '../../services/docker/actions.js';
 import type { DockerModule } from '../../services/docker/index.js';
-import { Nullable, errors } from '../schemas.js';
+import { errors } from '../../contract/common.js';
+import { ActionResultSchema, ContainerRef, InspectSchema, LogLinesSchema, LogsQuery, StatsListSchema } from '../../contract/docker.js';
 import type { App } from '../types.js';
-import { ContainerSchema, LogLineSchema, StatsSchema } from './docker-schemas.js';
 
 const tags = ['docker'];
-// container_id is checked against Docker's grammar by the service (422 with the reason), not only by a pattern here.
-const Ref = Type.Object({ host_id: Type.Integer({ minimum: 1 }), container_id: Type.String({ minLength: 1, maxLength: 300 }) });
-
 /** /api/docker/containers/{host_id}/{container_id}/...: actions, logs, inspect, stats of one container. */
 export default async function dockerContainerRoutes(app: App, opts: { docker: DockerModule }) {
   const { actions, reads } = opts.docker;
@@ -28,10 +25,10 @@ export default async function dockerContainerRoutes(app: App, opts: { docker: Do
               : action === 'remove'
                 ? 'Remove the container (?force=true removes a running one; ?volumes=true its anonymous volumes)'
                 : `docker ${action}`,
-          params: Ref,
+          params: ContainerRef,
           querystring: admin ? Type.Object({ force: Type.Boolean({ default: false }), volumes: Type.Boolean({ default: false }) }) : Type.Object({}),
           response: {
-            200: Type.Object({ success: Type.Boolean(), task_id: Type.Integer(), container: Nullable(ContainerSchema) }),
+            200: ActionResultSchema,
             ...errors(401, 403, 404, 409, 422, 502),
           },
         },
@@ -50,13 +47,9 @@ export default async function dockerContainerRoutes(app: App, opts: { docker: Do
       schema: {
         tags,
         summary: 'The last lines of the container logs, stdout and stderr told apart',
-        params: Ref,
-        querystring: Type.Object({
-          tail: Type.Integer({ minimum: 1, maximum: 5000, default: 200 }),
-          since: Type.Optional(Type.String({ maxLength: 40, description: 'RFC 3339 time, unix seconds, or a duration like 10m' })),
-          timestamps: Type.Boolean({ default: true }),
-        }),
-        response: { 200: Type.Object({ lines: Type.Array(LogLineSchema) }), ...errors(401, 404, 409, 422, 502) },
+        params: ContainerRef,
+        querystring: LogsQuery,
+        response: { 200: LogLinesSchema, ...errors(401, 404, 409, 422, 502) },
       },
     },
     async (req) => ({ lines: await reads.logs(req.params.host_id, req.params.container_id, req.query) }),
@@ -69,8 +62,8 @@ export default async function dockerContainerRoutes(app: App, opts: { docker: Do
       schema: {
         tags,
         summary: 'docker inspect (env values that look secret are masked for non-admins)',
-        params: Ref,
-        response: { 200: Type.Record(Type.String(), Type.Unknown()), ...errors(401, 404, 409, 422, 502) },
+        params: ContainerRef,
+        response: { 200: InspectSchema, ...errors(401, 404, 409, 422, 502) },
       },
     },
     async (req) => reads.inspect(req.params.host_id, req.params.container_id, req.principal!.role),
@@ -78,7 +71,7 @@ export default async function dockerContainerRoutes(app: App, opts: { docker: Do
 
   app.get(
     '/api/docker/containers/:host_id/:container_id/stats',
-    { config: { access: 'viewer' }, schema: { tags, params: Ref, response: { 200: Type.Object({ stats: Type.Array(StatsSchema) }), ...errors(401, 404, 409, 422, 502) } } },
+    { config: { access: 'viewer' }, schema: { tags, params: ContainerRef, response: { 200: StatsListSchema, ...errors(401, 404, 409, 422, 502) } } },
     async (req) => ({ stats: await reads.stats(req.params.host_id, req.params.container_id) }),
   );
 }

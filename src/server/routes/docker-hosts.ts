@@ -1,17 +1,23 @@
 import { Type } from '@sinclair/typebox';
 import type { DockerModule } from '../../services/docker/index.js';
-import { IdParams, errors } from '../schemas.js';
+import { IdParams, errors } from '../../contract/common.js';
 import type { App } from '../types.js';
 import {
   CollectResultSchema,
-  ContainerSchema,
-  DockerHostSummarySchema,
-  EventSchema,
-  ImageSchema,
-  NetworkSchema,
-  StatsSchema,
-  VolumeSchema,
-} from './docker-schemas.js';
+  ComposeParams,
+  ComposeResultSchema,
+  ContainerListSchema,
+  ContainerQuery,
+  DockerHostListSchema,
+  EnableResultSchema,
+  EventListSchema,
+  ImageListSchema,
+  NetworkListSchema,
+  PruneBody,
+  PruneResultSchema,
+  StatsListSchema,
+  VolumeListSchema,
+} from '../../contract/docker.js';
 
 const tags = ['docker'];
 
@@ -19,7 +25,7 @@ const tags = ['docker'];
 export default async function dockerHostRoutes(app: App, opts: { docker: DockerModule }) {
   const { service, actions, reads } = opts.docker;
 
-  app.get('/api/docker/hosts', { config: { access: 'viewer' }, schema: { tags, response: { 200: Type.Object({ hosts: Type.Array(DockerHostSummarySchema) }), ...errors(401) } } }, async () => ({
+  app.get('/api/docker/hosts', { config: { access: 'viewer' }, schema: { tags, response: { 200: DockerHostListSchema, ...errors(401) } } }, async () => ({
     hosts: await service.summaries(),
   }));
 
@@ -32,7 +38,7 @@ export default async function dockerHostRoutes(app: App, opts: { docker: DockerM
           tags,
           summary: verb === 'enable' ? 'Watch Docker on this host (collection + live events); collects at once' : 'Stop watching Docker on this host; its Docker data is cleared',
           params: IdParams,
-          response: { 200: Type.Object({ host: DockerHostSummarySchema, collect: Type.Union([CollectResultSchema, Type.Null()]) }), ...errors(401, 403, 404, 422) },
+          response: { 200: EnableResultSchema, ...errors(401, 403, 404, 422) },
         },
       },
       async (req) => {
@@ -71,24 +77,20 @@ export default async function dockerHostRoutes(app: App, opts: { docker: DockerM
       schema: {
         tags,
         params: IdParams,
-        querystring: Type.Object({
-          state: Type.Optional(Type.String({ maxLength: 20 })),
-          compose_project: Type.Optional(Type.String({ maxLength: 128 })),
-          label: Type.Optional(Type.String({ maxLength: 256, description: 'key or key=value' })),
-        }),
-        response: { 200: Type.Object({ containers: Type.Array(ContainerSchema) }), ...errors(401, 404, 422) },
+        querystring: ContainerQuery,
+        response: { 200: ContainerListSchema, ...errors(401, 404, 422) },
       },
     },
     async (req) => ({ containers: await service.listContainers(req.params.id, req.query) }),
   );
 
-  app.get('/api/docker/hosts/:id/images', { config: { access: 'viewer' }, schema: { tags, params: IdParams, response: { 200: Type.Object({ images: Type.Array(ImageSchema) }), ...errors(401, 404, 422) } } }, async (req) => ({
+  app.get('/api/docker/hosts/:id/images', { config: { access: 'viewer' }, schema: { tags, params: IdParams, response: { 200: ImageListSchema, ...errors(401, 404, 422) } } }, async (req) => ({
     images: await service.images(req.params.id),
   }));
-  app.get('/api/docker/hosts/:id/volumes', { config: { access: 'viewer' }, schema: { tags, params: IdParams, response: { 200: Type.Object({ volumes: Type.Array(VolumeSchema) }), ...errors(401, 404, 422) } } }, async (req) => ({
+  app.get('/api/docker/hosts/:id/volumes', { config: { access: 'viewer' }, schema: { tags, params: IdParams, response: { 200: VolumeListSchema, ...errors(401, 404, 422) } } }, async (req) => ({
     volumes: await service.volumes(req.params.id),
   }));
-  app.get('/api/docker/hosts/:id/networks', { config: { access: 'viewer' }, schema: { tags, params: IdParams, response: { 200: Type.Object({ networks: Type.Array(NetworkSchema) }), ...errors(401, 404, 422) } } }, async (req) => ({
+  app.get('/api/docker/hosts/:id/networks', { config: { access: 'viewer' }, schema: { tags, params: IdParams, response: { 200: NetworkListSchema, ...errors(401, 404, 422) } } }, async (req) => ({
     networks: await service.networks(req.params.id),
   }));
   app.get(
@@ -100,7 +102,7 @@ export default async function dockerHostRoutes(app: App, opts: { docker: DockerM
         summary: 'Timeline: docker events and our actions, newest first',
         params: IdParams,
         querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 1000, default: 200 }) }),
-        response: { 200: Type.Object({ events: Type.Array(EventSchema) }), ...errors(401, 404, 422) },
+        response: { 200: EventListSchema, ...errors(401, 404, 422) },
       },
     },
     async (req) => ({ events: await service.events(req.params.id, req.query.limit) }),
@@ -109,7 +111,7 @@ export default async function dockerHostRoutes(app: App, opts: { docker: DockerM
     '/api/docker/hosts/:id/stats',
     {
       config: { access: 'viewer' },
-      schema: { tags, summary: '`docker stats --no-stream` snapshot (takes about 2 s)', params: IdParams, response: { 200: Type.Object({ stats: Type.Array(StatsSchema) }), ...errors(401, 404, 409, 422, 502) } },
+      schema: { tags, summary: '`docker stats --no-stream` snapshot (takes about 2 s)', params: IdParams, response: { 200: StatsListSchema, ...errors(401, 404, 409, 422, 502) } },
     },
     async (req) => ({ stats: await reads.stats(req.params.id) }),
   );
@@ -121,12 +123,8 @@ export default async function dockerHostRoutes(app: App, opts: { docker: DockerM
       schema: {
         tags,
         summary: 'Start, stop or restart every container of a compose project',
-        params: Type.Object({
-          id: Type.Integer({ minimum: 1 }),
-          project: Type.String({ maxLength: 300 }),
-          action: Type.Union([Type.Literal('start'), Type.Literal('stop'), Type.Literal('restart')]),
-        }),
-        response: { 200: Type.Object({ success: Type.Boolean(), task_id: Type.Integer(), output: Type.String() }), ...errors(401, 403, 404, 409, 422, 502) },
+        params: ComposeParams,
+        response: { 200: ComposeResultSchema, ...errors(401, 403, 404, 409, 422, 502) },
       },
     },
     async (req) => actions.compose(req.params.id, req.params.project, req.params.action, req.principal!.username),
@@ -140,14 +138,9 @@ export default async function dockerHostRoutes(app: App, opts: { docker: DockerM
         tags,
         summary: 'Remove unused images, stopped containers, unused volumes and networks: each kind chosen explicitly',
         params: IdParams,
-        body: Type.Object({
-          images: Type.Optional(Type.Union([Type.Boolean(), Type.Literal('all')])),
-          containers: Type.Optional(Type.Boolean()),
-          volumes: Type.Optional(Type.Boolean()),
-          networks: Type.Optional(Type.Boolean()),
-        }),
+        body: PruneBody,
         response: {
-          200: Type.Object({ success: Type.Boolean(), task_id: Type.Integer(), reclaimed_bytes: Type.Number(), kinds: Type.Record(Type.String(), Type.Unknown()), output: Type.String() }),
+          200: PruneResultSchema,
           ...errors(401, 403, 404, 409, 422, 502),
         },
       },

@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { HealthSchema } from '../../contract/system.js';
 import type { App } from '../types.js';
 
 export default async function healthRoutes(app: App, opts: { version: string; startedAt: number; ping: () => Promise<boolean>; describe: string }) {
@@ -10,12 +10,7 @@ export default async function healthRoutes(app: App, opts: { version: string; st
         tags: ['system'],
         summary: 'Liveness and database status (no authentication)',
         response: {
-          200: Type.Object({
-            status: Type.String({ description: 'ok | degraded' }),
-            version: Type.String(),
-            uptime_s: Type.Number(),
-            database: Type.String({ description: 'ok | unreachable' }),
-          }),
+          200: HealthSchema,
         },
       },
     },

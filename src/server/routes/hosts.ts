@@ -1,32 +1,24 @@
 import { Type } from '@sinclair/typebox';
 import { invalid } from '../../core/errors.js';
 import type { HostService } from '../../services/host.service.js';
-import { HostMetricsSchema, HostSchema, IdParams, errors } from '../schemas.js';
+import { IdParams, errors } from '../../contract/common.js';
+import {
+  CheckResultSchema,
+  HostBody,
+  HostListSchema,
+  HostPatchBody,
+  HostSchema,
+  ImportBody,
+  ImportResultSchema,
+  MetricsListSchema,
+} from '../../contract/hosts.js';
 import type { App } from '../types.js';
-
-const HostBody = Type.Object({
-  name: Type.String({ minLength: 1, maxLength: 63 }),
-  host: Type.String({ minLength: 1, maxLength: 253 }),
-  // No schema `default` here: the PATCH body is this schema made partial, and Ajv's useDefaults would add port 22
-  // to every patch (silently moving a host off its port and clearing its pinned key). The service defaults to 22.
-  port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535, description: 'default 22' })),
-  username: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
-  os_type: Type.Optional(Type.Union([Type.String({ maxLength: 64 }), Type.Null()])),
-  transport: Type.Optional(Type.Union([Type.Literal('ssh'), Type.Literal('local')])),
-});
-
-const ImportResult = Type.Object({
-  created: Type.Integer(),
-  updated: Type.Integer(),
-  skipped: Type.Integer(),
-  hosts: Type.Array(HostSchema),
-});
 
 export default async function hostRoutes(app: App, opts: { hosts: HostService; metricsHistory(hostId: number, hours: number): Promise<unknown[]> }) {
   const { hosts } = opts;
   const tags = ['hosts'];
 
-  app.get('/api/hosts', { config: { access: 'viewer' }, schema: { tags, response: { 200: Type.Object({ hosts: Type.Array(HostSchema) }), ...errors(401) } } }, async () => ({
+  app.get('/api/hosts', { config: { access: 'viewer' }, schema: { tags, response: { 200: HostListSchema, ...errors(401) } } }, async () => ({
     hosts: await hosts.list(),
   }));
 
@@ -44,7 +36,7 @@ export default async function hostRoutes(app: App, opts: { hosts: HostService; m
     '/api/hosts/:id',
     {
       config: { access: 'admin' },
-      schema: { tags, params: IdParams, body: Type.Partial(HostBody, { minProperties: 1 }), response: { 200: HostSchema, ...errors(401, 403, 404, 409, 422) } },
+      schema: { tags, params: IdParams, body: HostPatchBody, response: { 200: HostSchema, ...errors(401, 403, 404, 409, 422) } },
     },
     async (req) => hosts.update(req.params.id, req.body),
   );
@@ -67,7 +59,7 @@ export default async function hostRoutes(app: App, opts: { hosts: HostService; m
         summary: 'Connect over SSH, run `uname -a`, pin the host key on first success',
         params: IdParams,
         response: {
-          200: Type.Object({ status: Type.String(), host_key_fingerprint: Type.String(), uname: Type.String() }),
+          200: CheckResultSchema,
           ...errors(401, 403, 404, 409, 422, 502),
         },
       },
@@ -90,7 +82,7 @@ export default async function hostRoutes(app: App, opts: { hosts: HostService; m
         summary: 'Metric history (kept 7 days by default)',
         params: IdParams,
         querystring: Type.Object({ hours: Type.Integer({ minimum: 1, maximum: 24 * 31, default: 24 }) }),
-        response: { 200: Type.Object({ metrics: Type.Array(HostMetricsSchema) }), ...errors(401, 404, 422) },
+        response: { 200: MetricsListSchema, ...errors(401, 404, 422) },
       },
     },
     async (req) => {
@@ -106,8 +98,8 @@ export default async function hostRoutes(app: App, opts: { hosts: HostService; m
       schema: {
         tags,
         summary: 'Import an Ansible YAML inventory (the YAML itself as text/yaml, or JSON {content})',
-        body: Type.Union([Type.Object({ content: Type.String({ maxLength: 2_000_000 }) }), Type.String({ maxLength: 2_000_000 })]),
-        response: { 200: ImportResult, ...errors(401, 403, 415, 422) },
+        body: ImportBody,
+        response: { 200: ImportResultSchema, ...errors(401, 403, 415, 422) },
       },
     },
     async (req) => {

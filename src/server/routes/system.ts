@@ -1,6 +1,7 @@
-import { Type } from '@sinclair/typebox';
 import type { TaskService } from '../../services/task.service.js';
-import { IdParams, TaskSchema, errors } from '../schemas.js';
+import { IdParams, errors } from '../../contract/common.js';
+import { SshSettingsSchema } from '../../contract/system.js';
+import { TaskListSchema, TaskQuery, TaskSchema } from '../../contract/tasks.js';
 import type { App } from '../types.js';
 
 export default async function systemRoutes(app: App, opts: { tasks: TaskService; ssh: { user: string; publicKey: string } }) {
@@ -11,7 +12,7 @@ export default async function systemRoutes(app: App, opts: { tasks: TaskService;
       schema: {
         tags: ['settings'],
         summary: "The dashboard's SSH public key, to put in the automation user's authorized_keys",
-        response: { 200: Type.Object({ user: Type.String(), public_key: Type.String() }), ...errors(401, 403) },
+        response: { 200: SshSettingsSchema, ...errors(401, 403) },
       },
     },
     async () => ({ user: opts.ssh.user, public_key: opts.ssh.publicKey }),
@@ -23,13 +24,8 @@ export default async function systemRoutes(app: App, opts: { tasks: TaskService;
       config: { access: 'viewer' },
       schema: {
         tags: ['tasks'],
-        querystring: Type.Object({
-          status: Type.Optional(Type.Union(['pending', 'running', 'success', 'failed'].map((s) => Type.Literal(s)))),
-          host_id: Type.Optional(Type.Integer({ minimum: 1 })),
-          action: Type.Optional(Type.String({ maxLength: 100 })),
-          limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
-        }),
-        response: { 200: Type.Object({ tasks: Type.Array(TaskSchema) }), ...errors(401, 422) },
+        querystring: TaskQuery,
+        response: { 200: TaskListSchema, ...errors(401, 422) },
       },
     },
     async (req) => ({ tasks: await opts.tasks.list(req.query as never) }),

@@ -4,14 +4,23 @@ import { mapToken } from '../../db/repositories/token.repository.js';
 import type { AuthService } from '../../services/auth.service.js';
 import type { UserService } from '../../services/user.service.js';
 import { AppError, notFound } from '../../core/errors.js';
-import { ApiTokenSchema, IdParams, RoleSchema, UserSchema, errors } from '../schemas.js';
+import { IdParams, errors } from '../../contract/common.js';
+import {
+  TokenCreateBody,
+  TokenCreatedSchema,
+  TokenListSchema,
+  UserCreateBody,
+  UserListSchema,
+  UserPatchBody,
+  UserSchema,
+} from '../../contract/users.js';
 import type { App } from '../types.js';
 
 export default async function userRoutes(app: App, opts: { users: UserService; auth: AuthService; tokens: TokenRepository }) {
   const { users } = opts;
   app.get(
     '/api/users',
-    { config: { access: 'admin' }, schema: { tags: ['users'], response: { 200: Type.Object({ users: Type.Array(UserSchema) }), ...errors(401, 403) } } },
+    { config: { access: 'admin' }, schema: { tags: ['users'], response: { 200: UserListSchema, ...errors(401, 403) } } },
     async () => ({ users: await users.list() }),
   );
   app.post(
@@ -20,7 +29,7 @@ export default async function userRoutes(app: App, opts: { users: UserService; a
       config: { access: 'admin' },
       schema: {
         tags: ['users'],
-        body: Type.Object({ username: Type.String(), password: Type.String(), role: RoleSchema }),
+        body: UserCreateBody,
         response: { 201: UserSchema, ...errors(401, 403, 409, 422) },
       },
     },
@@ -33,7 +42,7 @@ export default async function userRoutes(app: App, opts: { users: UserService; a
       schema: {
         tags: ['users'],
         params: IdParams,
-        body: Type.Object({ password: Type.Optional(Type.String()), role: Type.Optional(RoleSchema) }, { minProperties: 1 }),
+        body: UserPatchBody,
         response: { 200: UserSchema, ...errors(401, 403, 404, 409, 422) },
       },
     },
@@ -54,7 +63,7 @@ export default async function userRoutes(app: App, opts: { users: UserService; a
   // API tokens: anyone signed in manages their own; admins see and revoke all.
   app.get(
     '/api/tokens',
-    { config: { access: 'viewer' }, schema: { tags: ['tokens'], response: { 200: Type.Object({ tokens: Type.Array(ApiTokenSchema) }), ...errors(401) } } },
+    { config: { access: 'viewer' }, schema: { tags: ['tokens'], response: { 200: TokenListSchema, ...errors(401) } } },
     async (req) => {
       const p = req.principal!;
       const rows = p.role === 'admin' ? await opts.tokens.listAll() : await opts.tokens.listForUser(p.id);
@@ -68,12 +77,8 @@ export default async function userRoutes(app: App, opts: { users: UserService; a
       schema: {
         tags: ['tokens'],
         summary: 'Create an API token; the secret is in the answer only, once',
-        body: Type.Object({
-          name: Type.String({ minLength: 1, maxLength: 64 }),
-          role: Type.Optional(RoleSchema),
-          expires_in_days: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })),
-        }),
-        response: { 201: Type.Object({ token: ApiTokenSchema, secret: Type.String() }), ...errors(401, 403, 422) },
+        body: TokenCreateBody,
+        response: { 201: TokenCreatedSchema, ...errors(401, 403, 422) },
       },
     },
     async (req, reply) => {

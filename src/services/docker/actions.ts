@@ -1,5 +1,5 @@
 import { AppError, conflict } from '../../core/errors.js';
-import type { DockerContainer } from '../../core/types.js';
+import type { ActionResult } from '../../core/types.js';
 import { type DockerRepository, mapContainer } from '../../db/repositories/docker.repository.js';
 import type { HostRow } from '../../db/schema.js';
 import {
@@ -33,11 +33,7 @@ const TIMEOUT_MS: Record<Action, number> = {
   redeploy: 600_000,
 };
 
-export interface ActionResult {
-  success: true;
-  task_id: number;
-  container: DockerContainer | null;
-}
+export type { ActionResult };
 
 /**
  * Container, compose and prune actions. Each is a task (who/what/when/result), runs under a per-container lock

@@ -1,4 +1,5 @@
 import { conflict } from '../../core/errors.js';
+import type { CollectResult } from '../../core/types.js';
 import type { DockerRepository } from '../../db/repositories/docker.repository.js';
 import type { ContainerDiff } from '../../db/repositories/docker.repository.js';
 import type { HostRepository } from '../../db/repositories/host.repository.js';
@@ -9,20 +10,8 @@ import type { ParsedContainer } from '../../providers/docker/parse.js';
 import type { Engines } from '../../providers/registry.js';
 import { containerValues, imageValues, networkValues, volumeValues } from './rows.js';
 
-export interface CollectResult {
-  host_id: number;
-  docker_status: 'online' | 'error' | 'unreachable';
-  docker_version: string | null;
-  containers: number;
-  running: number;
-  images: number;
-  volumes: number;
-  networks: number;
-  inspected: number;
-  round_trips: number;
-  duration_ms: number;
-  errors: { section: string; message: string }[];
-}
+/** What one collection answers: the API's shape (src/contract/docker.ts). */
+export type { CollectResult };
 
 export interface CollectorDeps {
   docker: DockerRepository;
@@ -50,13 +39,13 @@ export class DockerCollector {
     const started = Date.now();
     const host = await this.d.hosts.get(hostId);
     if (!host) throw new Error(`host ${hostId} not found`);
-    const engine = this.d.engines.forHost(host);
     const stored = new Map((await this.d.docker.listContainers(hostId)).map((r) => [r.container_id, r]));
     const cycle = (this.cycles.get(hostId) ?? 0) + 1;
     this.cycles.set(hostId, cycle);
     const full = opts.full || stored.size === 0 || cycle % this.d.inspectFullEvery === 1 || this.d.inspectFullEvery === 1;
     const dirty = (opts.dirty ?? []).filter((id) => stored.has(id));
 
+    const engine = this.d.engines.forHost(host);
     let out: Snapshot;
     try {
       out = await engine.snapshot({ inspect: full ? 'all' : dirty, timeoutMs: this.d.execTimeoutMs });

@@ -47,13 +47,7 @@ export class AlertStore {
   }
 
   async ack(id: number, comment?: string): Promise<void> {
-    const res = await this.api.ackAlert(id, comment);
-    const alert = res && 'alert' in res ? res.alert : (res as Alert | undefined);
-    if (alert && typeof alert === 'object' && 'id' in alert) upsert(this.active, alert, (x) => x.id);
-    else {
-      const cur = this.active.value.find((a) => a.id === id);
-      if (cur) upsert(this.active, { ...cur, state: 'acknowledged', ack_comment: comment ?? null }, (x) => x.id);
-    }
+    upsert(this.active, await this.api.ackAlert(id, comment), (x) => x.id);
     this.version.value++;
   }
 }

@@ -1,12 +1,15 @@
 /**
- * A real HTTP server on 127.0.0.1 that answers the dashboard API contract (issues 2–4, src/core/types.ts)
+ * A real HTTP server on 127.0.0.1 that answers the dashboard API contract (src/contract/)
  * from in-memory state, so component tests exercise the UI's real HTTP client end to end. It is not the
  * product's server (that one is tested by the integration and E2E suites); it follows the same shapes,
- * error format ({error, message}) and auth rules (Bearer token, 401, roles).
+ * error format ({error, message}) and auth rules (Bearer token, 401, roles). Every answer is checked against the
+ * schema its real route declares (contract-schemas.ts): one that does not fit is answered as a 500 instead and kept
+ * in `violations`, which the harness's teardown turns into a failure of the test that caused it.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Alert, DockerContainer, DockerHostSummary, Host, LogLine, Role, Task } from '../../../src/core/types';
+import type { Alert, CollectResult, DockerContainer, DockerHostSummary, Host, LogLine, Role, Task } from '../../../src/core/types';
+import { contractViolation } from './contract-schemas';
 
 interface Account { id: number; username: string; password: string; role: Role }
 
@@ -26,6 +29,10 @@ export class ContractServer {
   revoked = new Set<string>();
   /** Paths that answer an error instead (status and `{error, message}`), to see how the UI shows it. */
   failures = new Map<string, { status: number; error: string; message: string }>();
+  /** What "collect now" answers for a host (by default: a clean collection of its containers). */
+  collectResults = new Map<number, Partial<CollectResult>>();
+  /** Answers that did not fit the real route's schema (see contract-schemas.ts). */
+  violations: string[] = [];
   requests: { method: string; url: string; body: unknown; auth: string | undefined }[] = [];
   private server: http.Server | null = null;
   private tokenSeq = 0;
@@ -63,8 +70,12 @@ export class ContractServer {
     const method = req.method ?? 'GET';
     this.requests.push({ method, url: url.pathname + url.search, body, auth: req.headers.authorization });
     const send = (status: number, data: unknown) => {
-      res.writeHead(status, { 'content-type': 'application/json', 'access-control-allow-origin': '*' });
-      res.end(JSON.stringify(data));
+      // Checked as the client will read it (JSON), not as the object the handler holds.
+      const wire = JSON.parse(JSON.stringify(data)) as unknown;
+      const violation = contractViolation(method, url.pathname, status, wire);
+      if (violation) this.violations.push(violation);
+      res.writeHead(violation ? 500 : status, { 'content-type': 'application/json', 'access-control-allow-origin': '*' });
+      res.end(JSON.stringify(violation ? { error: 'contract_violation', message: violation } : data));
     };
     if (method === 'OPTIONS') {
       res.writeHead(204, { 'access-control-allow-origin': '*', 'access-control-allow-headers': 'authorization, content-type', 'access-control-allow-methods': 'GET, POST, PATCH, DELETE' });
@@ -100,6 +111,10 @@ export class ContractServer {
       return send(200, { alerts: list });
     }
     if (p === '/api/tasks') return send(200, { tasks: this.tasks });
+    if ((m = p.match(/^\/api\/docker\/hosts\/(\d+)\/collect$/)) && method === 'POST') {
+      if (!need('operator')) return;
+      return send(200, this.collectResult(Number(m[1])));
+    }
     if ((m = p.match(/^\/api\/docker\/hosts\/(\d+)\/containers$/))) return send(200, { containers: this.containers.get(Number(m[1])) ?? [] });
     if ((m = p.match(/^\/api\/docker\/hosts\/(\d+)\/(images|volumes|networks|events|stats)$/))) return send(200, { [m[2]]: [] });
     if ((m = p.match(/^\/api\/docker\/containers\/(\d+)\/([^/]+)\/logs$/))) {
@@ -128,5 +143,14 @@ export class ContractServer {
     if (p === '/api/silences') return send(200, { silences: [] });
     if (p === '/api/settings/ssh') return send(200, { user: 'automation', public_key: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAITest homelab@test' });
     return send(404, { error: 'not_found', message: `no route ${method} ${p}` });
+  }
+
+  private collectResult(hostId: number): CollectResult {
+    const list = this.containers.get(hostId) ?? [];
+    return {
+      host_id: hostId, docker_status: 'online', docker_version: '28.5.1', containers: list.length,
+      running: list.filter((c) => c.state === 'running').length, images: 0, volumes: 0, networks: 0, inspected: 0,
+      round_trips: 1, duration_ms: 120, errors: [], ...this.collectResults.get(hostId),
+    };
   }
 }

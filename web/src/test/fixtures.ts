@@ -1,4 +1,7 @@
-/** Objects shaped exactly like the API's (src/core/types.ts), for the contract server used by component tests. */
+/**
+ * Objects shaped exactly like the API's (the Static<> types of src/contract/), for the contract server used by
+ * component tests; the server checks each answer against the real route's schema, so they must fit it.
+ */
 import type { Alert, DockerContainer, DockerHostSummary, Host, Task } from '../../../src/core/types';
 
 const NOW = '2026-01-10T10:00:00.000Z';

@@ -109,9 +109,13 @@ export async function pushWs(msg: Parameters<FakeSocket['push']>[0]): Promise<vo
   });
 }
 
-/** Unmount, let requests already on the wire finish, then stop the server. */
+/**
+ * Unmount, let requests already on the wire finish, then stop the server. Fails the test if the server answered
+ * anything that the real route's schema rejects: the fixtures or the contract server drifted from the API.
+ */
 export async function teardown(m: Mounted | undefined, server: ContractServer | undefined): Promise<void> {
   m?.unmount();
   await new Promise((r) => setTimeout(r, 50));
   await server?.stop();
+  if (server?.violations.length) throw new Error(`the contract server answered outside the API contract:\n${server.violations.join('\n')}`);
 }

@@ -42,7 +42,7 @@ export function Silences() {
       <ul class="flex flex-col gap-1 text-sm">
         {(data?.silences ?? []).map((s) => (
           <li key={s.id} class="flex flex-wrap items-center gap-2 border-b border-border py-1">
-            <span class="font-medium">{hostName(s.host_id)}</span>
+            <span class="font-medium">{s.host_id !== null ? hostName(s.host_id) : s.scope}</span>
             <span class="mono">{s.container_name ?? t('silence.allContainers')}</span>
             <span class="text-muted">{t('silence.until', { when: i18n.date(s.until) })}</span>
             {s.reason && <span class="text-muted">— {s.reason}</span>}

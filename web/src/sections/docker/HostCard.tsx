@@ -7,6 +7,7 @@ import { Icon } from '../../components/Icon';
 import { pulse } from '../../components/motion';
 import { useServices } from '../../context';
 import type { MessageKey } from '../../i18n';
+import { collectNow } from './collect';
 
 export function HostCard({ host }: { host: DockerHostSummary }) {
   const { i18n, auth, api, docker, router } = useServices();
@@ -22,11 +23,7 @@ export function HostCard({ host }: { host: DockerHostSummary }) {
 
   const status = host.docker_enabled ? host.docker_status : 'disabled';
   const collect = () =>
-    run('collect', async () => {
-      const r = await api.collect(host.id);
-      if (r.errors?.length) throw new Error(r.errors.join('; '));
-      return r;
-    }, t('docker.collected', { name: host.name }));
+    run('collect', () => collectNow(api, host.id), t('docker.collected', { name: host.name }));
   const toggle = () =>
     run('toggle', async () => {
       await (host.docker_enabled ? api.disableDocker(host.id) : api.enableDocker(host.id));

@@ -6,6 +6,7 @@ import { Icon } from '../../components/Icon';
 import { Tabs } from '../../components/Tabs';
 import { useServices } from '../../context';
 import type { MessageKey } from '../../i18n';
+import { collectNow } from './collect';
 import { ContainersTab } from './ContainersTab';
 import { PruneDialog } from './PruneDialog';
 import { ImagesTab, NetworksTab, VolumesTab } from './ResourceTabs';
@@ -37,8 +38,12 @@ export function HostDetail({ hostId, tab }: { hostId: number; tab: string }) {
         {auth.can('operator') && (
           <button type="button" class="btn" data-testid="collect-now" disabled={busy === 'collect'}
             onClick={() => run('collect', async () => {
-              await api.collect(hostId);
-              await docker.loadContainers(hostId);
+              // The containers are reloaded even after a partial collection: what was read is stored.
+              try {
+                await collectNow(api, hostId);
+              } finally {
+                await docker.loadContainers(hostId);
+              }
             }, t('docker.collected', { name: host?.name ?? '' }))}>
             <Icon name="refresh" size={16} /> {t('docker.collect')}
           </button>

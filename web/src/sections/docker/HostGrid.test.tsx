@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { $, $$, click, mount, pushWs, resetBrowser, restore, startServer, teardown, waitFor, type Mounted } from '../../test/harness';
 import { FakeSocket } from '../../test/fake-socket';
-import { dockerHost } from '../../test/fixtures';
+import { container, dockerHost } from '../../test/fixtures';
 import type { ContractServer } from '../../test/contract-server';
 
 describe('Docker host grid', () => {
@@ -57,5 +57,48 @@ describe('Docker host grid', () => {
     await click($(card, '[data-testid=open-host]')!);
     await waitFor(() => $(m.root, '[data-testid=docker-host-detail]'));
     expect(window.location.hash).toBe('#/docker/1/containers');
+  });
+
+  it('after a partial collection, says which sections failed and why', async () => {
+    // The server answers each failed section as {section, message} (src/contract/docker.ts, CollectResultSchema).
+    server.collectResults.set(1, {
+      errors: [
+        { section: 'images', message: 'permission denied while trying to connect to the Docker daemon socket' },
+        { section: 'networks', message: 'bad output: unexpected end of JSON input' },
+      ],
+    });
+    m = mount(server, undefined, { loginAs: 'op' });
+    await restore(m);
+    const card = await waitFor(() => $(m.root, '[data-host-id="1"].docker-host-card'));
+    await click($(card, '[data-testid=collect-now]')!);
+    const toast = await waitFor(() => $(m.root, '[data-testid=toast-error]'));
+    expect(toast.textContent).toContain('images: permission denied while trying to connect to the Docker daemon socket');
+    expect(toast.textContent).toContain('networks: bad output: unexpected end of JSON input');
+    expect(toast.textContent).not.toContain('[object Object]');
+    expect($(m.root, '[data-testid=toast-success]')).toBeNull();
+  });
+
+  it('says the same from the detail view, and still shows what was collected', async () => {
+    server.containers.set(1, [container(1, 'web', 'running')]);
+    server.collectResults.set(1, { errors: [{ section: 'volumes', message: 'docker volume ls timed out' }] });
+    window.location.hash = '#/docker/1/containers';
+    m = mount(server, undefined, { loginAs: 'op' });
+    await restore(m);
+    const detail = await waitFor(() => $(m.root, '[data-testid=docker-host-detail]'));
+    const before = server.requests.filter((r) => r.url.endsWith('/containers')).length;
+    await click($(detail, '[data-testid=collect-now]')!);
+    const toast = await waitFor(() => $(m.root, '[data-testid=toast-error]'));
+    expect(toast.textContent).toContain('volumes: docker volume ls timed out');
+    await waitFor(() => server.requests.filter((r) => r.url.endsWith('/containers')).length > before);
+  });
+
+  it('a clean collection says so', async () => {
+    m = mount(server, undefined, { loginAs: 'op' });
+    await restore(m);
+    const card = await waitFor(() => $(m.root, '[data-host-id="1"].docker-host-card'));
+    await click($(card, '[data-testid=collect-now]')!);
+    const toast = await waitFor(() => $(m.root, '[data-testid=toast-success]'));
+    expect(toast.textContent).toContain('nas');
+    expect($(m.root, '[data-testid=toast-error]')).toBeNull();
   });
 });

@@ -1,6 +1,5 @@
 /** Prune (admin): the user picks explicitly what to clean; the answer says how much space was reclaimed. */
 import { useState } from 'preact/hooks';
-import type { PruneOptions } from '../../api/api';
 import type { DockerCapabilities } from '../../../../src/core/types';
 import { ConfirmDialog } from '../../components/Dialog';
 import { bytes } from '../../components/format';
@@ -8,13 +7,14 @@ import { useAction } from '../../components/hooks';
 import { useServices } from '../../context';
 import type { MessageKey } from '../../i18n';
 
-/** `kinds`: what the host's engine can prune (its capabilities); only those are offered. */
 type PruneKind = DockerCapabilities['prune'][number];
 
+/** `kinds`: what the host's engine can prune (its capabilities); only those are offered. */
 export function PruneDialog({ hostId, kinds, onClose }: { hostId: number; kinds: readonly PruneKind[]; onClose: () => void }) {
   const { api, i18n, docker } = useServices();
   const { t } = i18n;
-  const [opts, setOpts] = useState<PruneOptions>({ images: false, containers: false, volumes: false, networks: false });
+  // The API also takes images: 'all' (tagged ones too); this dialog offers the dangling ones only.
+  const [opts, setOpts] = useState<Record<'containers' | 'images' | 'volumes' | 'networks', boolean>>({ images: false, containers: false, volumes: false, networks: false });
   const { busy, run } = useAction();
   const none = !Object.values(opts).some(Boolean);
   const go = async () => {
