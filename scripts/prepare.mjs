@@ -51,7 +51,8 @@ const mtime = (p) => {
 const installed = mtime('node_modules/.package-lock.json');
 if (!installed || installed < mtime('package-lock.json') || installed < mtime('package.json')) {
   log('installing npm dependencies (the first time compiles better-sqlite3: about 2 minutes)');
-  run('npm', ['install', '--no-audit', '--no-fund']);
+  // `npm ci`: exactly the lockfile, which it never rewrites (a first `npm start` leaves the clone's tree clean).
+  run('npm', ['ci', '--no-audit', '--no-fund']);
 }
 
 // 2. server build (TypeScript -> dist/)
