@@ -4,12 +4,15 @@
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 const require = createRequire(import.meta.url);
 const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-export const SCREENSHOTS = join(process.cwd(), 'docs', 'screenshots');
+// Screenshots go to a temp folder, so `npm test` leaves the clone's tree clean; the README's images are refreshed on
+// purpose with HOMELAB_SCREENSHOTS_DIR=docs/screenshots npm test -- --project e2e.
+export const SCREENSHOTS = resolve(process.env.HOMELAB_SCREENSHOTS_DIR ?? join(tmpdir(), 'homelab-screenshots'));
 
 export function chromiumPath(): string {
   for (const p of [process.env.HOMELAB_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser']) if (p && existsSync(p)) return p;

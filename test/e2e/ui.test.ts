@@ -1,7 +1,7 @@
 // The built UI in headless Chromium against the real server and the lab (real sshd + dockerd + containers):
 // log in, enable a lab host, see its real containers, stop/start one, logs and inspect, an alert that appears
 // live when a monitored container is killed from outside, acknowledge it; a viewer sees no action button;
-// axe-core on every section; screenshots (light/dark, desktop/phone) under docs/screenshots/.
+// axe-core on every section; screenshots (light/dark, desktop/phone) in HOMELAB_SCREENSHOTS_DIR (docs/screenshots to refresh the README's).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
