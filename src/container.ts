@@ -79,7 +79,29 @@ export async function createContainer(config: Config, logger: Logger): Promise<C
   };
   const interrupted = await repos.tasks.failInterrupted();
   if (interrupted) logger.warn({ tasks: interrupted }, 'tasks interrupted by the last shutdown marked failed');
+  const core = buildCore(config, logger, repos);
+  const docker = setupDocker({ config, logger, db: db.kysely, hosts: repos.hosts, bus: core.bus, engines: core.engines, tasks: core.tasks, scheduler: core.scheduler });
+  registerLogTopics(core.hub, docker.liveLogs);
+  const alerting = await setupAlerting({
+    config,
+    logger,
+    db: db.kysely,
+    bus: core.bus,
+    secretBox: core.secretBox,
+    tasks: core.tasks,
+    docker: {
+      restartContainer: (hostId, ref, by) => docker.actions.container(hostId, ref, 'restart', {}, by),
+      listContainers: (hostId) => docker.service.listContainers(hostId),
+      allContainers: () => docker.service.allContainers(),
+    },
+  });
+  return assemble({ ...core, config, logger, db, repos, docker, alerting });
+}
 
+type Core = Pick<Container, 'secretBox' | 'sshKey' | 'bus' | 'pool' | 'engines' | 'auth' | 'users' | 'hosts' | 'tasks' | 'metrics' | 'hub' | 'scheduler'>;
+
+/** Keys, the bus, the SSH pool and the provider registry, and the services every area shares. */
+function buildCore(config: Config, logger: Logger, repos: Repos): Core {
   const secretBox = loadSecretBox(config.dataDir, config.secretKey);
   const sshKey = loadSshKey(config.dataDir, config.sshKeyFile);
   const bus = new EventBus((err, event) => logger.error({ err, event: event.type }, 'event subscriber failed'));
@@ -91,38 +113,10 @@ export async function createContainer(config: Config, logger: Logger): Promise<C
     logger: logger.child({ area: 'ssh' }),
     onHostKeyPinned: (target, fingerprint) => hosts?.pinIfUnset(target.hostId, fingerprint),
   });
+  hosts = new HostService(repos.hosts, pool, bus, config.sshUser);
   const engines = new Engines({ pool, local: new LocalTransport(), execTimeoutMs: config.sshExecTimeoutMs, log: logger.child({ area: 'docker' }) });
   const auth = new AuthService(repos.users, repos.tokens, config.jwtSecret ?? secretBox.derive('jwt'), config.jwtTtlSeconds);
-  const tasks = new TaskService(repos.tasks, bus, logger.child({ area: 'tasks' }));
-  hosts = new HostService(repos.hosts, pool, bus, config.sshUser);
-  const metrics = new MetricsService(repos.hosts, engines, bus, logger.child({ area: 'metrics' }), config.hostOfflineAfter);
-  const hub = new WsHub(bus, auth, logger.child({ area: 'ws' }));
-  const scheduler = new Scheduler(logger.child({ area: 'jobs' }));
-
-  const docker = setupDocker({ config, logger, db: db.kysely, hosts: repos.hosts, bus, engines, tasks, scheduler });
-  registerLogTopics(hub, docker.liveLogs);
-  const alerting = await setupAlerting({
-    config,
-    logger,
-    db: db.kysely,
-    bus,
-    secretBox,
-    tasks,
-    docker: {
-      restartContainer: (hostId, ref, by) => docker.actions.container(hostId, ref, 'restart', {}, by),
-      listContainers: (hostId) => docker.service.listContainers(hostId),
-      allContainers: () => docker.service.allContainers(),
-    },
-  });
-
-  const c: Container = {
-    config,
-    logger,
-    version: VERSION,
-    startedAt: Date.now(),
-    db,
-    ping: () => pingDatabase(db.kysely),
-    repos,
+  return {
     secretBox,
     sshKey,
     bus,
@@ -131,12 +125,21 @@ export async function createContainer(config: Config, logger: Logger): Promise<C
     auth,
     users: new UserService(repos.users),
     hosts,
-    tasks,
-    metrics,
-    hub,
-    scheduler,
-    docker,
-    alerting,
+    tasks: new TaskService(repos.tasks, bus, logger.child({ area: 'tasks' })),
+    metrics: new MetricsService(repos.hosts, engines, bus, logger.child({ area: 'metrics' }), config.hostOfflineAfter),
+    hub: new WsHub(bus, auth, logger.child({ area: 'ws' })),
+    scheduler: new Scheduler(logger.child({ area: 'jobs' })),
+  };
+}
+
+/** The container with its start/stop: loops start in order, and stop in reverse before connections close. */
+function assemble(parts: Omit<Container, 'version' | 'startedAt' | 'ping' | 'lifecycle' | 'start' | 'stop'>): Container {
+  const { config, logger, db, docker, alerting, scheduler, hub, pool } = parts;
+  const c: Container = {
+    ...parts,
+    version: VERSION,
+    startedAt: Date.now(),
+    ping: () => pingDatabase(db.kysely),
     lifecycle: { start: [() => docker.start(), () => alerting.start()], stop: [() => docker.stop(), () => alerting.stop()] },
     async start() {
       if (!config.schedulerEnabled) return;

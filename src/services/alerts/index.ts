@@ -50,8 +50,13 @@ const SEND_TIMEOUT_MS = 10_000;
  * listens or loops until start(); stop() ends the loops and waits for deliveries in flight.
  */
 export async function setupAlerting(deps: AlertingDeps): Promise<AlertingModule> {
-  const { config, bus } = deps;
   const logger = deps.logger.child({ area: 'alerts' });
+  const parts = buildParts(deps, logger);
+  return { alerts: parts.alerts, channels: parts.channels, evaluators: parts.evaluators, repo: parts.repo, ...loops(deps, parts, logger) };
+}
+
+function buildParts(deps: AlertingDeps, logger: Logger) {
+  const { config, bus } = deps;
   const dashboardUrl = config.publicUrl ? `${config.publicUrl.replace(/\/+$/, '')}/#/alerts` : undefined;
   const repo = new AlertRepository(deps.db);
   const channelRepo = new ChannelRepository(deps.db);
@@ -78,12 +83,16 @@ export async function setupAlerting(deps: AlertingDeps): Promise<AlertingModule>
     // a subject key starts with its source: that source's evaluator knows what it names
     resolve: async (key) => (await bySource.get(key.split(':', 1)[0]!)?.resolve(key)) ?? null,
   });
+  return { repo, channelRepo, timers, channels, outbox, evaluators, alerts };
+}
 
+/** The safety-net sweep on an interval and the evaluators' bus subscriptions. */
+function loops(deps: AlertingDeps, p: ReturnType<typeof buildParts>, logger: Logger): Pick<AlertingModule, 'start' | 'stop' | 'sweep'> {
   const unsubscribe: (() => void)[] = [];
   let interval: NodeJS.Timeout | null = null;
   let sweeping: Promise<void> | null = null;
   let stopped = false;
-  const safely = (what: string, p: Promise<unknown>) => void p.catch((err) => logger.error({ err, what }, 'alert evaluation failed'));
+  const safely = (what: string, work: Promise<unknown>) => void work.catch((err) => logger.error({ err, what }, 'alert evaluation failed'));
 
   /** The safety net: judge everything again, and re-decide every pending notification (silence/cooldown ends). */
   const sweep = async () => {
@@ -91,9 +100,9 @@ export async function setupAlerting(deps: AlertingDeps): Promise<AlertingModule>
     sweeping = (async () => {
       const started = Date.now();
       try {
-        for (const ev of evaluators) await ev.sweep();
-        await alerts.releaseHeld(null);
-        await channelRepo.pruneOutbox(new Date(Date.now() - 7 * 86400_000).toISOString());
+        for (const ev of p.evaluators) await ev.sweep();
+        await p.alerts.releaseHeld(null);
+        await p.channelRepo.pruneOutbox(new Date(Date.now() - 7 * 86400_000).toISOString());
         logger.debug({ ms: Date.now() - started }, 'alert sweep done');
       } catch (err) {
         logger.error({ err, ms: Date.now() - started }, 'alert sweep failed');
@@ -105,24 +114,20 @@ export async function setupAlerting(deps: AlertingDeps): Promise<AlertingModule>
   };
 
   return {
-    alerts,
-    channels,
-    evaluators,
-    repo,
     sweep,
     async start() {
-      await channels.ensureEnvChannel();
-      for (const ev of evaluators) unsubscribe.push(...ev.listen(bus, safely));
+      await p.channels.ensureEnvChannel();
+      for (const ev of p.evaluators) unsubscribe.push(...ev.listen(deps.bus, safely));
       await sweep();
-      if (!stopped) interval = setInterval(() => void sweep(), config.alertCheckInterval * 1000);
+      if (!stopped) interval = setInterval(() => void sweep(), deps.config.alertCheckInterval * 1000);
     },
     async stop() {
       stopped = true;
       for (const off of unsubscribe.splice(0)) off();
       if (interval) clearInterval(interval);
-      timers.stop();
+      p.timers.stop();
       await sweeping;
-      await outbox.stop();
+      await p.outbox.stop();
     },
   };
 }
