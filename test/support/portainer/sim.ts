@@ -59,6 +59,15 @@ export interface PortainerSim {
   stop(): Promise<void>;
 }
 
+/**
+ * Closes every open connection, then gives the clients a moment to see the FIN, so that their next request dials
+ * afresh instead of racing a pooled socket that is being closed.
+ */
+async function dropConnections(server: Server | HttpsServer): Promise<void> {
+  server.closeAllConnections();
+  await new Promise((r) => setTimeout(r, 50));
+}
+
 export async function startPortainerSim(opts: PortainerSimOptions = {}): Promise<PortainerSim> {
   const core = new SimCore(opts);
   let cert = opts.https ? await makeCertificate() : undefined;
@@ -113,7 +122,7 @@ export async function startPortainerSim(opts: PortainerSimOptions = {}): Promise
     async restart() {
       core.auth.restart();
       core.limiter.reset();
-      server.closeAllConnections();
+      await dropConnections(server);
     },
     setEndpointDown(id, o = {}) {
       const ep = core.endpoint(id);
@@ -156,7 +165,7 @@ export async function startPortainerSim(opts: PortainerSimOptions = {}): Promise
       (server as HttpsServer).setSecureContext({ cert: cert.cert, key: cert.key });
       sim.fingerprint256 = cert.fingerprint256;
       sim.certificatePem = cert.cert;
-      server.closeAllConnections();
+      await dropConnections(server);
       return cert.fingerprint256;
     },
     advanceClock(ms) {
