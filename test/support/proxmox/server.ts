@@ -13,8 +13,9 @@ import { matchPath, validate, type MethodSchema } from './schema.js';
 export interface RequestRecord {
   method: string;
   path: string;
-  /** the matched schema path, e.g. `/nodes/{node}/qemu/{vmid}/status/start` */
+  /** the matched schema path, e.g. `/nodes/{node}/qemu/{vmid}/status/start` (unset when refused before routing) */
   template?: string;
+  /** the credentials presented (even if refused) */
   auth: AuthInfo['kind'];
   csrfSent: boolean;
   status: number;
@@ -44,6 +45,8 @@ export function createHandler(sim: Sim, routes: Routes, records: RequestRecord[]
         throw new PveError(501, `Unexpected content for method '${method}'`);
       }
       const params = { ...parseBody(req, body), ...Object.fromEntries(url.searchParams) } as Params;
+      // what the client presented, recorded even when it is refused
+      record.auth = /(?:^|\s)PVEAPIToken[= ]/.test(req.headers.authorization ?? '') ? 'token' : ticketOf(req) ? 'ticket' : 'none';
       const auth = authenticate(sim, req, method, path);
       record.auth = auth.kind;
       const data = await dispatch(sim, routes, { method, path, params, auth, record, setTotal: (n) => (total = n) });
