@@ -79,6 +79,8 @@ export class CliEngine implements DockerEngine {
   async inspect(ids: readonly string[], o: { timeoutMs?: number } = {}): Promise<InspectResult> {
     const r = await this.exec(cmd.inspectContainers(ids), { timeoutMs: o.timeoutMs });
     const { inspects, errors } = parseInspect(r.stdout);
+    // Docker said yes but nothing it printed reads as an inspect object: not "no such container", an answer we cannot read.
+    if (r.code === 0 && !inspects.length && errors.length) throw new EngineError('bad_output', `inspect answered but could not be read: ${errors[0]!.message}`);
     if (r.code === 0) return { objects: inspects, missing: [], errors };
     // Several ids: docker prints the ones it found and exits 1 naming each missing one.
     if (stderrKind(r.stderr) === 'not_found') {
