@@ -5,7 +5,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type Kysely, Migrator } from 'kysely';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Db, migrateToLatest, openDatabase } from '../../src/db/database.js';
 import { migrationProvider } from '../../src/db/migrations/index.js';
@@ -25,17 +24,6 @@ afterAll(async () => {
   await ntfy?.close();
   for (const d of tmpDirs) removeDir(d);
 });
-
-async function createPgDatabase(name: string): Promise<string> {
-  const client = new pg.Client({ connectionString: server.url });
-  await client.connect();
-  try {
-    await client.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await client.end();
-  }
-  return server.url.replace(/\/postgres$/, `/${name}`);
-}
 
 const ago = (min: number) => new Date(Date.now() - min * 60_000).toISOString();
 const inHours = (h: number) => new Date(Date.now() + h * 3_600_000).toISOString();
@@ -88,7 +76,7 @@ const dialects: [string, () => Promise<{ db: Db; env: Record<string, string>; da
   [
     'PostgreSQL',
     async () => {
-      const url = await createPgDatabase(`mig005_${Date.now()}`);
+      const url = await server.createDatabase(`mig005_${Date.now()}`);
       const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'homelab-mig005-'));
       tmpDirs.push(dataDir);
       return { db: openDatabase({ databaseUrl: url, dataDir }), env: { HOMELAB_DATABASE_URL: url }, dataDir };

@@ -6,7 +6,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type Kysely, Migrator, sql } from 'kysely';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Db, migrateToLatest, openDatabase } from '../../src/db/database.js';
 import { migrationProvider, migrations } from '../../src/db/migrations/index.js';
@@ -38,10 +37,7 @@ async function openFresh(dialect: 'sqlite' | 'postgres'): Promise<Db> {
     return openDatabase({ databaseUrl: null, dataDir: dir });
   }
   const name = `m006_${process.pid}_${++seq}`;
-  const client = new pg.Client({ connectionString: server.url });
-  await client.connect();
-  await client.query(`CREATE DATABASE ${name}`).finally(() => client.end());
-  return openDatabase({ databaseUrl: server.url.replace(/\/postgres$/, `/${name}`), dataDir: '/nonexistent' });
+  return openDatabase({ databaseUrl: await server.createDatabase(name), dataDir: '/nonexistent' });
 }
 
 async function migrateBefore(db: Db): Promise<void> {

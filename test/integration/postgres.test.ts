@@ -4,7 +4,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Migrator, NO_MIGRATIONS, sql } from 'kysely';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Db, migrateToLatest, openDatabase, pingDatabase } from '../../src/db/database.js';
 import { migrationProvider } from '../../src/db/migrations/index.js';
@@ -19,18 +18,6 @@ import { startTestServer, type TestServer } from '../support/app.js';
 
 let server: TestPostgres;
 const tmpDirs: string[] = [];
-
-/** A fresh database per use on the PostgreSQL server, so the suites do not see each other's rows. */
-async function createDatabase(name: string): Promise<string> {
-  const client = new pg.Client({ connectionString: server.url });
-  await client.connect();
-  try {
-    await client.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await client.end();
-  }
-  return server.url.replace(/\/postgres$/, `/${name}`);
-}
 
 beforeAll(async () => {
   server = await startPostgres();
@@ -49,7 +36,7 @@ const dialects: [string, () => Promise<Db>][] = [
       return openDatabase({ databaseUrl: null, dataDir: dir });
     },
   ],
-  ['PostgreSQL', async () => openDatabase({ databaseUrl: await createDatabase(`repo_${Date.now()}`), dataDir: '/nonexistent' })],
+  ['PostgreSQL', async () => openDatabase({ databaseUrl: await server.createDatabase(`repo_${Date.now()}`), dataDir: '/nonexistent' })],
 ];
 
 const container = (id: string, over: Partial<ContainerValues> = {}): ContainerValues => ({
@@ -239,7 +226,7 @@ for (const [dialect, open] of dialects) {
 describe('the server on PostgreSQL', () => {
   let ts: TestServer;
   beforeAll(async () => {
-    ts = await startTestServer({ env: { HOMELAB_DATABASE_URL: await createDatabase('server_test') } });
+    ts = await startTestServer({ env: { HOMELAB_DATABASE_URL: await server.createDatabase('server_test') } });
   });
   afterAll(() => ts?.destroy());
 

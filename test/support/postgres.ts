@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, chownSync }
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
+import PG from 'pg';
 
 export class PostgresStartError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -18,6 +19,8 @@ export interface TestPostgres {
   /** postgres://postgres@127.0.0.1:PORT/postgres */
   url: string;
   port: number;
+  /** A fresh database on this server (suites do not see each other's rows); answers its URL. */
+  createDatabase(name: string): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -81,5 +84,17 @@ export async function startPostgres(): Promise<TestPostgres> {
     await stop();
     throw new PostgresStartError(`throwaway PostgreSQL did not start${log ? `:\n${log}` : ''}`, { cause: err });
   }
-  return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, port, stop };
+  const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  const createDatabase = async (name: string) => {
+    if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`not a plain database name: ${name}`);
+    const client = new PG.Client({ connectionString: url });
+    await client.connect();
+    try {
+      await client.query(`CREATE DATABASE ${name}`);
+    } finally {
+      await client.end();
+    }
+    return url.replace(/\/postgres$/, `/${name}`);
+  };
+  return { url, port, createDatabase, stop };
 }
