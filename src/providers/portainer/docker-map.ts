@@ -4,7 +4,7 @@
  * inspect` prints, so containers reuse containerFromInspect/mergeContainers; the list items become ps-like containers.
  */
 import type { ContainerHealth, ContainerStats, PortMapping } from '../../core/types.js';
-import type { DockerVersionInfo, ParsedContainer, ParsedImage, ParsedNetwork, ParsedVolume, PruneKindReport } from '../docker/parse.js';
+import { type DockerVersionInfo, type ParsedContainer, type ParsedImage, type ParsedNetwork, type ParsedVolume, type PruneKindReport, isoDate } from '../docker/parse.js';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -76,13 +76,15 @@ export function containerFromSummary(x: unknown): ParsedContainer | null {
   };
 }
 
-export function imagesFromApi(list: unknown, containers: ParsedContainer[]): ParsedImage[] {
+/** `GET /images/json` items, with their inspect objects when read (exact `Created`; null when one failed). */
+export function imagesFromApi(list: unknown, containers: ParsedContainer[], inspects: unknown[] = []): ParsedImage[] {
+  const exact = new Map(inspects.filter(isObj).map((i) => [s(i.Id), s(i.Created)]));
   const images = new Map<string, ParsedImage>();
   for (const i of Array.isArray(list) ? list : []) {
     const id = s(o(i).Id);
     if (!id || images.has(id)) continue;
     const tags = (Array.isArray(o(i).RepoTags) ? (o(i).RepoTags as unknown[]) : []).filter((t): t is string => typeof t === 'string' && t !== '<none>:<none>');
-    images.set(id, { image_id: id, repo_tags: tags.sort(), size: n(o(i).Size) ?? 0, created: unixIso(o(i).Created), containers: 0 });
+    images.set(id, { image_id: id, repo_tags: tags.sort(), size: n(o(i).Size) ?? 0, created: isoDate(exact.get(id)) ?? unixIso(o(i).Created), containers: 0 });
   }
   for (const c of containers) {
     const img = (c.image_id && images.get(c.image_id)) || [...images.values()].find((i) => i.repo_tags.includes(c.image) || i.repo_tags.includes(`${c.image}:latest`));

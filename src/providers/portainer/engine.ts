@@ -42,6 +42,7 @@ export const PORTAINER_CAPABILITIES: EngineCapabilities = {
 };
 
 const CONCURRENCY = 8;
+const CONFLICT_RE = /is already (in progress|paused|running|stopped)|is not (running|paused)|Conflict|in use by container|removal of container .* is already in progress/i;
 const LOGS_MAX_BYTES = 16 * 1024 * 1024;
 const STATS_MIN_TIMEOUT_MS = 20_000;
 
@@ -111,10 +112,14 @@ export class PortainerEngine implements DockerEngine {
     return r;
   }
 
-  /** A Docker refusal -> EngineError (404 not_found, 409 conflict, others failed), with Docker's own words. */
+  /**
+   * A Docker refusal -> EngineError (404 not_found, 409 conflict), with Docker's own words. Older engines answer some
+   * conflicts with 500 (dockerd 20.10: unpause of a running container, "is not paused"): the text decides, as the
+   * CLI engine reads the same words in stderr.
+   */
   private refusal(r: ProxyAnswer, what: string): EngineError {
     const text = errorText(r.status, r.body.toString());
-    const kind = r.status === 404 ? 'not_found' : r.status === 409 ? 'conflict' : 'failed';
+    const kind = r.status === 404 || /No such (container|object)/i.test(text) ? 'not_found' : r.status === 409 || CONFLICT_RE.test(text) ? 'conflict' : 'failed';
     return new EngineError(kind, `${what}: ${text}`, { output: text });
   }
 
@@ -167,7 +172,15 @@ export class PortainerEngine implements DockerEngine {
       for (const id of inspected.missing) byId.delete(id);
       out.containers = [...byId.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       calls++;
-      out.images = (await section('images', async () => imagesFromApi(await this.getJson('/images/json', t), out.containers))) ?? [];
+      out.images =
+        (await section('images', async () => {
+          const list = await this.getJson('/images/json', t);
+          const ids = [...new Set((Array.isArray(list) ? list : []).map((x) => String((x as { Id?: unknown }).Id ?? '')).filter(Boolean))];
+          calls += ids.length;
+          // The list's Created is whole seconds; the image's inspect has the exact time the CLI engine reports.
+          const inspects = await mapLimit(ids, CONCURRENCY, (id) => this.getJson(`/images/${encodeURIComponent(id)}/json`, t).catch(() => null));
+          return imagesFromApi(list, out.containers, inspects);
+        })) ?? [];
       calls++;
       out.volumes = (await section('volumes', async () => volumesFromApi(await this.getJson('/volumes', t)))) ?? [];
       calls++;
