@@ -371,11 +371,14 @@ export class PortainerEngine implements DockerEngine {
       const list = await this.getJson('/containers/json', timeoutMs);
       ids = (Array.isArray(list) ? list : []).map((c) => String((c as { Id?: unknown }).Id ?? '')).filter(Boolean);
     }
-    return mapLimit(ids, CONCURRENCY, async (id) => {
+    const samples = await mapLimit(ids, CONCURRENCY, async (id) => {
       const r = await this.call('GET', `/containers/${encodeURIComponent(id)}/stats?stream=false`, { timeoutMs });
+      // All running ones: a container removed since the list is simply not sampled.
+      if (r.status === 404 && ref === undefined) return null;
       if (r.status !== 200) throw this.refusal(r, `stats ${id}`);
       return statsFromApi(json(r), id);
     });
+    return samples.filter((x) => x !== null);
   }
 }
 

@@ -89,7 +89,7 @@ export class HttpLayer {
         timedOut = true;
         req.destroy(new PortainerError('timeout', `${spec.method} ${target.pathname}: no answer within ${spec.timeoutMs} ms`));
       }, spec.timeoutMs);
-      req.once('error', (err) => {
+      req.on('error', (err) => {
         clearTimeout(timer);
         reject(timedOut && !(err instanceof PortainerError) ? new PortainerError('timeout', `${spec.method} ${target.pathname}: no answer within ${spec.timeoutMs} ms`) : networkError(err, this.base.origin));
       });
