@@ -89,7 +89,29 @@ describe('auth', () => {
     expect((await c.endpoints()).length).toBe(5);
     expect(sim.logins).toBe(1);
     expect(sim.requests.map((r) => [r.path, r.status])).toEqual([['/api/endpoints', 401], ['/api/auth', 200], ['/api/endpoints', 200]]);
+    // Several calls meeting the restart together still share one login.
+    await sim.restart();
+    sim.resetCounters();
+    const engine = c.engine(ids.local!, 'local');
+    await Promise.all([c.endpoints(), engine.inspect([SEED.web]), engine.logs(SEED.web, { tail: 1, timestamps: true }), c.endpoints()]);
+    expect(sim.logins).toBe(1);
     c.close();
+  });
+
+  it('a login ban (403 Access denied) is kind rate_limited, and the client does not insist', async () => {
+    sim.resetRateLimit();
+    for (let i = 0; i < 11; i++) await fetch(`${sim.url}/api/auth`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ Username: 'admin', Password: 'wrong' }) });
+    try {
+      sim.resetCounters();
+      const c = new PortainerClient({ url: sim.url, auth: ADMIN, tlsFingerprint: null });
+      const err = await rejection(c.endpoints());
+      expect([err.kind, err.status]).toEqual(['rate_limited', 403]);
+      expect((await rejection(c.endpoints())).kind).toBe('rate_limited');
+      expect(sim.loginAttempts).toBe(1);
+      c.close();
+    } finally {
+      sim.resetRateLimit();
+    }
   });
 
   it('a wrong password is kind auth, and is not retried in a loop', async () => {

@@ -132,7 +132,14 @@ export class PortainerEngine implements DockerEngine {
   // --- snapshot and inspect ----------------------------------------------------------------------------------
 
   async snapshot(o: { inspect: 'all' | readonly string[]; timeoutMs?: number }): Promise<Snapshot> {
-    const t = o.timeoutMs;
+    // One deadline for the whole snapshot, as the CLI engine's one command has: each call gets what is left of it.
+    const budget = o.timeoutMs ?? this.opts.timeoutMs * 3;
+    const end = Date.now() + budget;
+    const left = () => {
+      const ms = end - Date.now();
+      if (ms <= 0) throw new EngineError('timeout', `${this.opts.hostName}: the snapshot did not finish within ${budget} ms`);
+      return ms;
+    };
     const out: Snapshot = { version: null, daemon_error: null, containers: [], inspects: [], images: [], volumes: [], networks: [], sections: {}, errors: [], round_trips: 0 };
     let calls = 0;
     const section = async <T>(name: 'version' | 'ps' | 'inspect' | 'images' | 'volumes' | 'networks', fn: () => Promise<T>): Promise<T | null> => {
@@ -150,17 +157,17 @@ export class PortainerEngine implements DockerEngine {
     };
     try {
       calls++;
-      out.version = await section('version', async () => versionFromApi(await this.getJson('/version', t)));
+      out.version = await section('version', async () => versionFromApi(await this.getJson('/version', left())));
       calls++;
       const list = await section('ps', async () => {
-        const body = await this.getJson('/containers/json?all=1', t);
+        const body = await this.getJson('/containers/json?all=1', left());
         if (!Array.isArray(body)) throw new EngineError('bad_output', 'the container list is not an array');
         return body.map(containerFromSummary).filter((c): c is ParsedContainer => c !== null);
       });
       const ps = list ?? [];
       const wanted = o.inspect === 'all' ? ps.map((c) => c.container_id) : o.inspect.filter((id) => ps.some((c) => c.container_id === id || c.container_id.startsWith(id)));
       calls += wanted.length;
-      const inspected = (await section('inspect', () => this.inspect(wanted, { timeoutMs: t }))) ?? { objects: [], missing: [], errors: [] };
+      const inspected = (await section('inspect', () => this.inspect(wanted, { timeoutMs: left() }))) ?? { objects: [], missing: [], errors: [] };
       out.errors.push(...inspected.errors);
       out.inspects = inspected.objects;
       const byId = new Map(ps.map((c) => [c.container_id, c]));
@@ -174,22 +181,22 @@ export class PortainerEngine implements DockerEngine {
       calls++;
       out.images =
         (await section('images', async () => {
-          const list = await this.getJson('/images/json', t);
+          const list = await this.getJson('/images/json', left());
           const ids = [...new Set((Array.isArray(list) ? list : []).map((x) => String((x as { Id?: unknown }).Id ?? '')).filter(Boolean))];
           calls += ids.length;
           // The list's Created is whole seconds; the image's inspect has the exact time the CLI engine reports.
-          const inspects = await mapLimit(ids, CONCURRENCY, (id) => this.getJson(`/images/${encodeURIComponent(id)}/json`, t).catch(() => null));
+          const inspects = await mapLimit(ids, CONCURRENCY, (id) => this.getJson(`/images/${encodeURIComponent(id)}/json`, left()).catch(() => null));
           return imagesFromApi(list, out.containers, inspects);
         })) ?? [];
       calls++;
-      out.volumes = (await section('volumes', async () => volumesFromApi(await this.getJson('/volumes', t)))) ?? [];
+      out.volumes = (await section('volumes', async () => volumesFromApi(await this.getJson('/volumes', left())))) ?? [];
       calls++;
       out.networks =
         (await section('networks', async () => {
-          const nets = await this.getJson('/networks', t);
+          const nets = await this.getJson('/networks', left());
           const ids = (Array.isArray(nets) ? nets : []).map((x) => String((x as { Id?: unknown }).Id ?? '')).filter(Boolean);
           calls += ids.length;
-          return networksFromApi(await mapLimit(ids, CONCURRENCY, (id) => this.getJson(`/networks/${encodeURIComponent(id)}`, t).catch(() => ({})))) ;
+          return networksFromApi(await mapLimit(ids, CONCURRENCY, (id) => this.getJson(`/networks/${encodeURIComponent(id)}`, left()).catch(() => ({})))) ;
         })) ?? [];
     } catch (err) {
       if (err instanceof EngineError && err.kind === 'daemon_down') {
