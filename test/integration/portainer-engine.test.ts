@@ -290,18 +290,18 @@ describe('engine', () => {
       let closed: Error | undefined | null = null;
       const s = await engine.events({ onEvent: (e) => seen.push({ e, at: Date.now() }), onClose: (err) => (closed = err) });
       await new Promise((r) => setTimeout(r, 300));
-      const t0 = Date.now();
       await docker(h, ['stop', '-t', '1', id]);
       const hit = await until('the stop event', async () => seen.find((x) => x.e.id === id && x.e.action === 'stop'), 30_000, 20).catch(() => null);
       s.close();
       expect(closed).toBeUndefined();
-      return hit ? hit.at - t0 : null;
+      // Detection latency: from Docker's own time of the event to its arrival here (same machine, same clock).
+      return hit ? hit.at - Date.parse(hit.e.time) : null;
     };
     const agentMs = await measure(nas, lab.hosts[1]!, 'ev-agent');
     const socketMs = await measure(local, lab.hosts[0]!, 'ev-sock');
     console.log(`event detection latency: agent ${agentMs} ms, local socket ${socketMs ?? '> 30000'} ms`);
     expect(agentMs).not.toBeNull();
-    expect(agentMs!).toBeLessThan(3000);
+    expect(agentMs!).toBeLessThan(1000);
 
     const noisy = await run(lab.hosts[1]!, 'follow', [LAB_IMAGE, 'sh', '-c', 'i=0; while true; do i=$((i+1)); echo "o$i"; echo "e$i" >&2; sleep 0.2; done']);
     const got: Array<{ stream: string; text: string; ts: string | null }> = [];
