@@ -49,6 +49,8 @@ class PinningAgent extends HttpsAgent {
   }
 }
 
+type Opened = { res: IncomingMessage; abort: () => void; clearDeadline: () => void; timedOut: () => boolean };
+
 export interface RawResponse {
   status: number;
   headers: IncomingHttpHeaders;
@@ -78,8 +80,21 @@ export class HttpLayer {
     this.agent = this.base.protocol === 'https:' ? new PinningAgent(policy) : new HttpAgent({ keepAlive: true, maxSockets: 16 });
   }
 
-  /** Starts a request; resolves with the response head once it arrives (within the deadline). */
-  open(spec: RequestSpec): Promise<{ res: IncomingMessage; abort: () => void; clearDeadline: () => void; timedOut: () => boolean }> {
+  /**
+   * Starts a request; resolves with the response head once it arrives (within the deadline). A GET that meets a
+   * kept-alive socket the server had just closed (a restart drops every connection) is sent once more on a new one.
+   */
+  async open(spec: RequestSpec): Promise<Opened> {
+    try {
+      return await this.openOnce(spec);
+    } catch (err) {
+      const stale = err instanceof PortainerError && (err.cause as { reused?: boolean } | undefined)?.reused === true;
+      if (!stale || spec.method !== 'GET') throw err;
+      return this.openOnce(spec);
+    }
+  }
+
+  private openOnce(spec: RequestSpec): Promise<Opened> {
     const target = new URL(spec.path, this.base);
     const doRequest = this.base.protocol === 'https:' ? httpsRequest : httpRequest;
     return new Promise((resolve, reject) => {
@@ -91,6 +106,8 @@ export class HttpLayer {
       }, spec.timeoutMs);
       req.on('error', (err) => {
         clearTimeout(timer);
+        const code = (err as NodeJS.ErrnoException).code;
+        if (req.reusedSocket && (code === 'ECONNRESET' || code === 'EPIPE')) Object.assign(err, { reused: true });
         reject(timedOut && !(err instanceof PortainerError) ? new PortainerError('timeout', `${spec.method} ${target.pathname}: no answer within ${spec.timeoutMs} ms`) : networkError(err, this.base.origin));
       });
       req.once('response', (res) => resolve({ res, abort: () => req.destroy(), clearDeadline: () => clearTimeout(timer), timedOut: () => timedOut }));
