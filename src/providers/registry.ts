@@ -9,12 +9,16 @@ import type { SshPool } from '../ssh/pool.js';
 import { CLI_CAPABILITIES, CliEngine } from './docker/cli-engine.js';
 import { type DockerEngine, type EngineCapabilities, EngineError } from './docker/engine.js';
 import { type LocalRunner, sshTransport } from './docker/transports.js';
+import { PORTAINER_CAPABILITIES } from './portainer/engine.js';
+import type { PortainerApi } from './portainer/types.js';
 
 export interface ProviderDeps {
   pool: SshPool;
   local: LocalRunner;
   execTimeoutMs: number;
   log: { debug(o: object, m?: string): void };
+  /** The clients of the configured Portainer servers (the Portainer sync service provides them). */
+  portainer?: { clientFor(serverId: number): PortainerApi | null | undefined };
 }
 
 export interface HostKindEntry {
@@ -36,13 +40,16 @@ export const HOST_KINDS = {
     ssh: false,
     engine: (_row, d) => new CliEngine(d.local, { execTimeoutMs: d.execTimeoutMs, log: d.log }),
   },
-  // A Portainer environment's rows can exist (hosts record their source) but its engine — the Docker API through
-  // Portainer's proxy — is the Portainer provider's work (next issue). Until then such a host offers nothing and
-  // every call says why, rather than pretending.
+  // A Portainer environment: the Docker API through Portainer's proxy, with the client of its server.
   portainer: {
-    capabilities: { redeploy: false, compose_actions: false, host_metrics: false, prune: [], live_logs: false },
+    capabilities: PORTAINER_CAPABILITIES,
     ssh: false,
-    engine: (row) => unavailable(`${row.name}: the Portainer engine is not available in this version`),
+    engine: (row, d) => {
+      if (row.portainer_server_id == null || row.portainer_endpoint_id == null) return unavailable(`${row.name}: this host does not name its Portainer server and environment`);
+      const client = d.portainer?.clientFor(row.portainer_server_id);
+      if (!client) return unavailable(`${row.name}: its Portainer server (${row.portainer_server_id}) is not configured in this process`);
+      return client.engine(row.portainer_endpoint_id, row.name);
+    },
   },
 } satisfies Record<HostTransport, HostKindEntry>;
 
