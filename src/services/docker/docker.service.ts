@@ -74,7 +74,8 @@ export class DockerService {
 
   async listContainers(hostId: number, f: { state?: string; compose_project?: string; label?: string } = {}): Promise<DockerContainer[]> {
     await this.host(hostId);
-    let rows = (await this.docker.listContainers(hostId, f)).map(mapContainer);
+    const [list, settings] = await Promise.all([this.docker.listContainers(hostId, f), this.docker.captureSettings(hostId)]);
+    let rows = list.map((r) => mapContainer(r, settings));
     if (f.label) {
       const [k, v] = splitLabel(f.label);
       rows = rows.filter((c) => (v === undefined ? k in c.labels : c.labels[k] === v));
@@ -84,7 +85,8 @@ export class DockerService {
 
   async allContainers(): Promise<DockerContainer[]> {
     const enabled = new Set((await this.hosts.list()).filter((h) => h.docker_enabled).map((h) => h.id));
-    return (await this.docker.allContainers()).filter((r) => enabled.has(r.host_id)).map(mapContainer);
+    const [list, settings] = await Promise.all([this.docker.allContainers(), this.docker.captureSettings()]);
+    return list.filter((r) => enabled.has(r.host_id)).map((r) => mapContainer(r, settings));
   }
 
   async images(hostId: number) {
