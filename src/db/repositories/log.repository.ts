@@ -73,9 +73,8 @@ export class LogRepository {
       .execute();
   }
 
-  /** New lines and the moved cursor, in one transaction: a failure stores neither. */
+  /** New lines (possibly none: all of the other stream) and the moved cursor, in one transaction: a failure stores neither. */
   async append(hostId: number, name: string, lines: NewLogLine[], cursor: { last_ts: string; last_ts_count: number }): Promise<void> {
-    if (!lines.length) return;
     await this.db.transaction().execute(async (trx) => {
       for (let i = 0; i < lines.length; i += 200) {
         const chunk = lines.slice(i, i + 200).map((l) => ({ ...l, host_id: hostId, container_name: name }));

@@ -16,6 +16,7 @@ import type { CollectResult, DockerCollector } from './collector.js';
 export class DockerService {
   private readonly pool: Semaphore;
   private readonly inFlight = new Map<number, Promise<CollectResult>>();
+  private readonly afterCollect: ((hostId: number, r: CollectResult) => Promise<void>)[] = [];
 
   constructor(
     private readonly docker: DockerRepository,
@@ -30,6 +31,11 @@ export class DockerService {
 
   setCollector(c: DockerCollector): void {
     this.collector = c;
+  }
+
+  /** Work that follows every collection of a host (log capture), inside the same run: it never overlaps the next. */
+  onCollected(fn: (hostId: number, r: CollectResult) => Promise<void>): void {
+    this.afterCollect.push(fn);
   }
 
   async summaries(): Promise<DockerHostSummary[]> {
@@ -67,7 +73,13 @@ export class DockerService {
   collect(hostId: number, opts: { full?: boolean; dirty?: string[] } = {}): Promise<CollectResult> {
     const running = this.inFlight.get(hostId);
     if (running) return running;
-    const p = this.pool.run(() => this.collector!.collect(hostId, opts)).finally(() => this.inFlight.delete(hostId));
+    const p = this.pool
+      .run(async () => {
+        const r = await this.collector!.collect(hostId, opts);
+        for (const fn of this.afterCollect) await fn(hostId, r);
+        return r;
+      })
+      .finally(() => this.inFlight.delete(hostId));
     this.inFlight.set(hostId, p);
     return p;
   }
