@@ -131,6 +131,20 @@ describe('log capture on the lab', () => {
     expect(lines.every((l) => l.stream === 'stderr' && l.text.startsWith('lblerr '))).toBe(true);
   });
 
+  it('keeps the setting for the container name across recreation', async () => {
+    expect((await settings(id1, LABELLED, { log_capture: 'both' })).status).toBe(200);
+    const oldId = (await containerOf(id1, LABELLED)).container_id;
+    await docker(h1, ['rm', '-f', LABELLED]);
+    await docker(h1, ['run', '-d', '--name', LABELLED, '--init', '--label', 'homelab.logs.capture=stderr', 'homelab/busybox:1', 'sh', '-c', 'while true; do echo "again"; sleep 1; done']);
+    await collect(id1);
+    const c = await containerOf(id1, LABELLED);
+    expect(c.container_id).not.toBe(oldId);
+    expect(c.log_capture).toBe('both');
+    await sleep(2200);
+    await collect(id1);
+    expect((await search(`q=again&container=${LABELLED}`)).length).toBeGreaterThan(0);
+  });
+
   it('searches by word across hosts, with host, container, stream and time filters', async () => {
     const ticks = await search('q=tick&limit=1000');
     expect(new Set(ticks.map((l) => l.host_id))).toEqual(new Set([id1, id2]));
