@@ -21,21 +21,14 @@ let id1: number;
 let id2: number;
 let turnedOnAt: string;
 
+let pg: TestPostgres;
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'homelab-logs-'));
 beforeAll(async () => {
-  const lab = sharedLab();
-  [h1, h2] = [lab.hosts[0]!, lab.hosts[1]!];
-  ts = await startTestServer({ sshKeyFile: lab.clientKeyPath });
-  await h1.docker(['rm', '-f', LABELLED]);
-  await docker(h1, [
-    'run', '-d', '--name', LABELLED, '--init', '--label', 'homelab.logs.capture=stderr', 'homelab/busybox:1', 'sh', '-c',
-    'i=0; while true; do i=$((i+1)); echo "lblout $i"; echo "lblerr $i" >&2; sleep 1; done',
-  ]);
-  ({ id: id1 } = await enableHost(ts, 'logcap-1', h1));
-  ({ id: id2 } = await enableHost(ts, 'logcap-2', h2));
-}, 60_000);
+  pg = await startPostgres();
+}, 120_000);
 afterAll(async () => {
-  await ts?.destroy();
-  await h1?.docker(['rm', '-f', LABELLED]);
+  await pg?.stop();
+  fs.rmSync(tmp, { recursive: true, force: true });
 });
 
 const settings = (hostId: number, ref: string, body: unknown, role: 'operator' | 'viewer' = 'operator') =>
@@ -68,7 +61,26 @@ async function truth(h: LabHost, ref: string): Promise<Set<string>> {
 const numbers = (lines: { text: string }[], word: string) =>
   lines.filter((l) => l.text.startsWith(`${word} `)).map((l) => Number(l.text.slice(word.length + 1))).sort((a, b) => a - b);
 
-describe('log capture on the lab', () => {
+// The whole flow on both databases: the full-text search is the part that differs.
+for (const dialect of ['SQLite', 'PostgreSQL'] as const) describe(`log capture on the lab (${dialect})`, () => {
+  beforeAll(async () => {
+    const lab = sharedLab();
+    [h1, h2] = [lab.hosts[0]!, lab.hosts[1]!];
+    const env: Record<string, string> = dialect === 'PostgreSQL' ? { HOMELAB_DATABASE_URL: await pg.createDatabase(`logcap_${Date.now()}`) } : {};
+    ts = await startTestServer({ sshKeyFile: lab.clientKeyPath, env });
+    await h1.docker(['rm', '-f', LABELLED]);
+    await docker(h1, [
+      'run', '-d', '--name', LABELLED, '--init', '--label', 'homelab.logs.capture=stderr', 'homelab/busybox:1', 'sh', '-c',
+      'i=0; while true; do i=$((i+1)); echo "lblout $i"; echo "lblerr $i" >&2; sleep 1; done',
+    ]);
+    ({ id: id1 } = await enableHost(ts, 'logcap-1', h1));
+    ({ id: id2 } = await enableHost(ts, 'logcap-2', h2));
+  }, 60_000);
+  afterAll(async () => {
+    await ts?.destroy();
+    await h1?.docker(['rm', '-f', LABELLED]);
+  });
+
   it('exposes the effective value on containers: off by default, the label when nothing is stored', async () => {
     expect((await containerOf(id1, SEED.noisy)).log_capture).toBe('off');
     expect((await containerOf(id1, LABELLED)).log_capture).toBe('stderr');
@@ -188,16 +200,6 @@ describe('log capture on the lab', () => {
 });
 
 describe('log repository and full-text search on SQLite and PostgreSQL', () => {
-  let pg: TestPostgres;
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'homelab-logs-'));
-  beforeAll(async () => {
-    pg = await startPostgres();
-  }, 120_000);
-  afterAll(async () => {
-    await pg?.stop();
-    fs.rmSync(tmp, { recursive: true, force: true });
-  });
-
   for (const dialect of ['SQLite', 'PostgreSQL'] as const) {
     it(`stores, searches and prunes on ${dialect}`, async () => {
       const db: Db = dialect === 'SQLite'

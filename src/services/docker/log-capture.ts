@@ -59,7 +59,7 @@ export class LogCaptureService {
 
   /** PATCH .../settings: stores the choice for the container's name; turning it on starts capture now. */
   async setCapture(hostId: number, ref: string, value: LogCapture): Promise<DockerContainer> {
-    await this.d.service.host(hostId);
+    const host = await this.d.service.host(hostId);
     const c = await this.d.service.resolve(hostId, ref);
     await this.exclusive(hostId, async () => {
       const state = (await this.d.logs.captureStates(hostId)).get(c.name);
@@ -68,7 +68,10 @@ export class LogCaptureService {
       else if (!state?.started_at) await this.d.logs.setStarted(hostId, c.name, nowTs());
     });
     const row = await this.d.docker.getContainer(hostId, c.container_id);
-    return mapContainer(row ?? c, await this.d.docker.captureSettings(hostId));
+    const container = mapContainer(row ?? c, await this.d.docker.captureSettings(hostId));
+    // Open container lists show the new value at once (docker_container_updated, as after a collection).
+    this.d.service.publish(host, { added: [], changed: [container], removed: [] });
+    return container;
   }
 
   /** One capture pass of a host (after its collection); failures are logged, never thrown into the collection. */
