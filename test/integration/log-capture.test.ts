@@ -11,6 +11,7 @@ import { LogRepository } from '../../src/db/repositories/log.repository.js';
 import { SEED, sharedLab, type LabHost } from '../lab/index.js';
 import { startPostgres, type TestPostgres } from '../support/postgres.js';
 import { startTestServer, type TestServer } from '../support/app.js';
+import { WsTestClient } from '../support/ws-client.js';
 import { docker, enableHost, sleep } from './docker-support.js';
 
 const LABELLED = 'logcap-labelled';
@@ -185,8 +186,16 @@ for (const dialect of ['SQLite', 'PostgreSQL'] as const) describe(`log capture o
   });
 
   it('stops storing when turned off', async () => {
-    const off = await settings(id1, SEED.noisy, { log_capture: 'off' });
-    expect(off.status).toBe(200);
+    const ws = WsTestClient.connect(ts.url, ts.tokens.viewer);
+    try {
+      await ws.waitFor((m) => m.type === 'hello');
+      const off = await settings(id1, SEED.noisy, { log_capture: 'off' });
+      expect(off.status).toBe(200);
+      // Open container lists learn it at once.
+      await ws.waitFor((m) => m.type === 'docker_container_updated' && m.host_id === id1 && m.container.name === SEED.noisy && m.container.log_capture === 'off');
+    } finally {
+      ws.close();
+    }
     expect((await containerOf(id1, SEED.noisy)).log_capture).toBe('off');
     const count = (await search(`host_id=${id1}&container=${SEED.noisy}&limit=1000`)).length;
     await sleep(2200);
