@@ -3,7 +3,8 @@ import type { DockerContainer, LogLine } from '../../core/types.js';
 import { type DockerRepository, effectiveLogCapture, type LogCapture, mapContainer } from '../../db/repositories/docker.repository.js';
 import type { HostRepository } from '../../db/repositories/host.repository.js';
 import type { FoundLine, LogRepository, LogSearch, NewLogLine } from '../../db/repositories/log.repository.js';
-import type { DockerContainerRow, DockerLogCaptureRow } from '../../db/schema.js';
+import { parseJson } from '../../core/time.js';
+import type { DockerContainerRow, DockerLogCaptureRow, HostRow } from '../../db/schema.js';
 import type { Engines } from '../../providers/registry.js';
 import type { DockerService } from './docker.service.js';
 
@@ -85,7 +86,7 @@ export class LogCaptureService {
     const [containers, states] = await Promise.all([this.d.docker.listContainers(hostId), this.d.logs.captureStates(hostId)]);
     for (const c of containers) {
       const state = states.get(c.name);
-      const mode = effectiveLogCapture(state?.setting, JSON.parse(c.labels || '{}') as Record<string, string>);
+      const mode = effectiveLogCapture(state?.setting, parseJson<Record<string, string>>(c.labels, {}));
       if (mode === 'off') {
         if (state?.started_at) await this.d.logs.setStarted(hostId, c.name, null);
         continue;
@@ -103,7 +104,7 @@ export class LogCaptureService {
     }
   }
 
-  private async captureOne(host: Parameters<Engines['forHost']>[0], c: DockerContainerRow, state: DockerLogCaptureRow, mode: LogCapture): Promise<void> {
+  private async captureOne(host: HostRow, c: DockerContainerRow, state: DockerLogCaptureRow, mode: LogCapture): Promise<void> {
     const since = state.last_ts ?? state.started_at!;
     const lines = await this.d.engines.forHost(host).logs(c.container_id, { tail: FETCH_CAP, since, timestamps: true }, { timeoutMs: this.d.timeoutMs });
     const { fresh, cursor } = newLines(lines, state);
