@@ -7,3 +7,4 @@ export * from './system.js';
 export * from './docker.js';
 export * from './alerts.js';
 export * from './notifications.js';
+export * from './portainer.js';
