@@ -18,7 +18,7 @@ import { type AlertingModule, setupAlerting } from './services/alerts/index.js';
 import { type DockerModule, setupDocker } from './services/docker/index.js';
 import { type PortainerModule, setupPortainer } from './services/portainer/index.js';
 import type { PortainerClientFactory } from './services/portainer/portainer.service.js';
-import { PortainerError } from './providers/portainer/types.js';
+import { PortainerClient } from './providers/portainer/client.js';
 import { AuthService } from './services/auth.service.js';
 import { HostService } from './services/host.service.js';
 import { loadSecretBox, loadSshKey, type SshKey } from './services/keys.js';
@@ -175,10 +175,8 @@ function assemble(parts: Omit<Container, 'version' | 'startedAt' | 'ping' | 'lif
   return c;
 }
 
-/** The Portainer client of each server (src/providers/portainer/client.ts, built in parallel: not wired yet). */
-const portainerClient: PortainerClientFactory = () => {
-  throw new PortainerError('failed', 'the Portainer client is not part of this build yet');
-};
+/** The Portainer client of each server. */
+const portainerClient: PortainerClientFactory = (opts) => new PortainerClient(opts);
 
 async function openAndMigrate(config: Config, logger: Logger): Promise<Db> {
   const db = openDatabase({
