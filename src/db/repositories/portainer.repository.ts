@@ -60,4 +60,34 @@ export class PortainerRepository {
       return hosts.map((h) => h.id);
     });
   }
+
+  /** How many hosts each server's environments made. */
+  async hostCounts(): Promise<Map<number, number>> {
+    const rows = await this.db
+      .selectFrom('hosts')
+      .select(['portainer_server_id', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('portainer_server_id', 'is not', null)
+      .groupBy('portainer_server_id')
+      .execute();
+    return new Map(rows.map((r) => [r.portainer_server_id!, Number(r.n)]));
+  }
+
+  /** Healthy and unhealthy containers of each host, from the collected container list. */
+  async healthCounts(hostIds: number[]): Promise<Map<number, { healthy: number; unhealthy: number }>> {
+    const out = new Map<number, { healthy: number; unhealthy: number }>();
+    if (hostIds.length === 0) return out;
+    const rows = await this.db
+      .selectFrom('docker_containers')
+      .select(['host_id', 'health', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('host_id', 'in', hostIds)
+      .where('health', 'in', ['healthy', 'unhealthy'])
+      .groupBy(['host_id', 'health'])
+      .execute();
+    for (const row of rows) {
+      const c = out.get(row.host_id) ?? { healthy: 0, unhealthy: 0 };
+      c[row.health as 'healthy' | 'unhealthy'] = Number(row.n);
+      out.set(row.host_id, c);
+    }
+    return out;
+  }
 }

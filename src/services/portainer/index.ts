@@ -1,17 +1,17 @@
-import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { EventBus } from '../../core/event-bus.js';
 import type { SecretBox } from '../../core/secret-box.js';
 import type { HostRepository } from '../../db/repositories/host.repository.js';
 import { PortainerRepository } from '../../db/repositories/portainer.repository.js';
-import type { Database, PortainerServerRow } from '../../db/schema.js';
+import type { PortainerServerRow } from '../../db/schema.js';
+import type { Db } from '../../db/database.js';
 import { type Scheduler, staggerDelay } from '../../jobs/scheduler.js';
 import { type PortainerClientFactory, PortainerService } from './portainer.service.js';
 import { PortainerSyncService } from './sync.service.js';
 
 export interface PortainerDeps {
   logger: Logger;
-  db: Kysely<Database>;
+  db: Db['kysely'];
   hosts: HostRepository;
   bus: EventBus;
   secretBox: SecretBox;
@@ -56,7 +56,7 @@ export function setupPortainer(d: PortainerDeps): PortainerModule {
     d.secretBox,
     d.makeClient,
     {
-      countByServer: () => countByServer(d.db),
+      countByServer: () => repo.hostCounts(),
       removed: (ids) => ids.forEach((id) => d.bus.emit({ type: 'host_removed', host_id: id })),
     },
     (id, row) => {
@@ -67,7 +67,7 @@ export function setupPortainer(d: PortainerDeps): PortainerModule {
   );
   sync = new PortainerSyncService({
     servers, repo, hosts: d.hosts, bus: d.bus, removeHost: d.removeHost, publishDockerHost: d.publishDockerHost,
-    healthCounts: (ids) => healthCounts(d.db, ids),
+    healthCounts: (ids) => repo.healthCounts(ids),
   });
   return {
     repo,
@@ -85,32 +85,4 @@ export function setupPortainer(d: PortainerDeps): PortainerModule {
       servers.closeAll();
     },
   };
-}
-
-async function countByServer(db: Kysely<Database>): Promise<Map<number, number>> {
-  const rows = await db
-    .selectFrom('hosts')
-    .select(['portainer_server_id', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('portainer_server_id', 'is not', null)
-    .groupBy('portainer_server_id')
-    .execute();
-  return new Map(rows.map((r) => [r.portainer_server_id!, Number(r.n)]));
-}
-
-async function healthCounts(db: Kysely<Database>, hostIds: number[]): Promise<Map<number, { healthy: number; unhealthy: number }>> {
-  const out = new Map<number, { healthy: number; unhealthy: number }>();
-  if (hostIds.length === 0) return out;
-  const rows = await db
-    .selectFrom('docker_containers')
-    .select(['host_id', 'health', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('host_id', 'in', hostIds)
-    .where('health', 'in', ['healthy', 'unhealthy'])
-    .groupBy(['host_id', 'health'])
-    .execute();
-  for (const r of rows) {
-    const c = out.get(r.host_id) ?? { healthy: 0, unhealthy: 0 };
-    c[r.health as 'healthy' | 'unhealthy'] = Number(r.n);
-    out.set(r.host_id, c);
-  }
-  return out;
 }
