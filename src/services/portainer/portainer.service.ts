@@ -192,9 +192,18 @@ export class PortainerService {
     return row.auth === 'api_key' ? { kind: 'api_key', apiKey: c.api_key! } : { kind: 'password', username: c.username!, password: c.password! };
   }
 
+  /** The user of password auth; null when the credentials no longer open (the secret key changed): listing must still work. */
+  private usernameOf(row: PortainerServerRow): string | null {
+    try {
+      return (JSON.parse(this.box.decrypt(row.credentials)) as { username?: string }).username ?? null;
+    } catch {
+      return null;
+    }
+  }
+
   /** The API shape: credentials stay out; the user name of password auth is shown (it is not a secret). */
   private toApi(row: PortainerServerRow, hostCount: number): PortainerServer {
-    const username = row.auth === 'password' ? ((JSON.parse(this.box.decrypt(row.credentials)) as { username?: string }).username ?? null) : null;
+    const username = row.auth === 'password' ? this.usernameOf(row) : null;
     return {
       id: row.id,
       name: row.name,
