@@ -16,6 +16,9 @@ import { WsHub } from './server/ws/hub.js';
 import { registerLogTopics } from './server/ws/logs.js';
 import { type AlertingModule, setupAlerting } from './services/alerts/index.js';
 import { type DockerModule, setupDocker } from './services/docker/index.js';
+import { type PortainerModule, setupPortainer } from './services/portainer/index.js';
+import type { PortainerClientFactory } from './services/portainer/portainer.service.js';
+import { PortainerClient } from './providers/portainer/client.js';
 import { AuthService } from './services/auth.service.js';
 import { HostService } from './services/host.service.js';
 import { loadSecretBox, loadSshKey, type SshKey } from './services/keys.js';
@@ -58,6 +61,7 @@ export interface Container {
   scheduler: Scheduler;
   docker: DockerModule;
   alerting: AlertingModule;
+  portainer: PortainerModule;
   /** Starts background loops (metrics, and what feature areas add). */
   start(): Promise<void>;
   /** Stops loops, closes SSH connections and the database. */
@@ -95,7 +99,18 @@ export async function createContainer(config: Config, logger: Logger): Promise<C
       allContainers: () => docker.service.allContainers(),
     },
   });
-  return assemble({ ...core, config, logger, db, repos, docker, alerting });
+  const portainer = setupPortainer({
+    logger,
+    db: db.kysely,
+    hosts: repos.hosts,
+    bus: core.bus,
+    secretBox: core.secretBox,
+    scheduler: core.scheduler,
+    makeClient: portainerClient,
+    removeHost: (hostId) => core.hosts.remove(hostId),
+    publishDockerHost: (hostId) => docker.service.publishHost(hostId),
+  });
+  return assemble({ ...core, config, logger, db, repos, docker, alerting, portainer });
 }
 
 type Core = Pick<Container, 'secretBox' | 'sshKey' | 'bus' | 'pool' | 'engines' | 'auth' | 'users' | 'hosts' | 'tasks' | 'metrics' | 'hub' | 'scheduler'>;
@@ -140,7 +155,10 @@ function assemble(parts: Omit<Container, 'version' | 'startedAt' | 'ping' | 'lif
     version: VERSION,
     startedAt: Date.now(),
     ping: () => pingDatabase(db.kysely),
-    lifecycle: { start: [() => docker.start(), () => alerting.start()], stop: [() => docker.stop(), () => alerting.stop()] },
+    lifecycle: {
+      start: [() => docker.start(), () => alerting.start(), () => parts.portainer.start()],
+      stop: [() => docker.stop(), () => alerting.stop(), () => parts.portainer.stop()],
+    },
     async start() {
       if (!config.schedulerEnabled) return;
       await startHostMetrics(c);
@@ -156,6 +174,9 @@ function assemble(parts: Omit<Container, 'version' | 'startedAt' | 'ping' | 'lif
   };
   return c;
 }
+
+/** The Portainer client of each server. */
+const portainerClient: PortainerClientFactory = (opts) => new PortainerClient(opts);
 
 async function openAndMigrate(config: Config, logger: Logger): Promise<Db> {
   const db = openDatabase({

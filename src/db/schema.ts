@@ -260,6 +260,29 @@ export interface NotificationOutboxTable {
   created_at: string;
 }
 
+export interface PortainerServersTable {
+  id: Generated<number>;
+  name: string;
+  url: string;
+  auth: string; // 'password' | 'api_key'
+  credentials: string; // SecretBox value of a JSON {username, password} or {api_key}: never in clear
+  tls_fingerprint: string | null;
+  default_group: string | null;
+  sync_mode: string; // 'create_and_update' | 'update_only'
+  sync_interval_s: number;
+  enabled: number;
+  status: string; // 'online' | 'error' | 'unreachable' | 'unknown'
+  status_reason: string | null;
+  version: string | null;
+  instance_id: string | null;
+  last_sync_at: string | null;
+  last_sync_ms: number | null;
+  endpoints_total: number | null;
+  endpoints_up: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
   users: UsersTable;
   api_tokens: ApiTokensTable;
@@ -281,6 +304,7 @@ export interface Database {
   notification_outbox: NotificationOutboxTable;
   docker_log_capture: DockerLogCaptureTable;
   docker_log_lines: DockerLogLinesTable;
+  portainer_servers: PortainerServersTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -321,3 +345,5 @@ export interface DockerLogLinesTable {
 }
 
 export type DockerLogCaptureRow = Selectable<DockerLogCaptureTable>;
+export type PortainerServerRow = Selectable<PortainerServersTable>;
+export type PortainerServerUpdate = Updateable<PortainerServersTable>;

@@ -5,6 +5,7 @@ import * as m003 from './003_alerting.js';
 import * as m004 from './004_alert_engine.js';
 import * as m005 from './005_alert_subjects.js';
 import * as m006 from './006_host_sources.js';
+import * as m007 from './007_portainer.js';
 import * as m008 from './008_log_capture.js';
 
 /**
@@ -18,6 +19,7 @@ export const migrations: Record<string, Migration> = {
   '004_alert_engine': m004,
   '005_alert_subjects': m005,
   '006_host_sources': m006,
+  '007_portainer': m007,
   '008_log_capture': m008,
 };
 

@@ -5,6 +5,7 @@ import dockerHostRoutes from './docker-hosts.js';
 import alertRoutes from './alerts.js';
 import logRoutes from './logs.js';
 import notificationRoutes from './notifications.js';
+import portainerRoutes from './portainer.js';
 import type { AlertingModule } from '../../services/alerts/index.js';
 
 /** Routes of the feature areas (docker, alerts, notifications). Each area registers its own plugin here. */
@@ -13,6 +14,7 @@ export async function registerExtraRoutes(app: App, c: Container): Promise<void>
   await app.register(dockerContainerRoutes, { docker: c.docker });
   await app.register(logRoutes, { docker: c.docker });
   await registerAlertingRoutes(app, c.alerting);
+  await app.register(portainerRoutes, { portainer: c.portainer });
 }
 
 /** Alerts, silences and notification channels. */

@@ -62,7 +62,9 @@ export class DockerService {
   }
 
   async setEnabled(hostId: number, enabled: boolean): Promise<HostRow> {
-    await this.host(hostId);
+    const host = await this.host(hostId);
+    // A Portainer environment is a Docker engine by definition: its sync, not a person, decides whether it is one.
+    if (host.portainer_server_id !== null) throw new AppError(422, 'managed_by_portainer', `host ${host.name} comes from Portainer server ${host.portainer_server_id}: its Docker cannot be turned on or off by hand`);
     const row = await this.hosts.update(hostId, enabled ? { docker_enabled: 1 } : { docker_enabled: 0, docker_status: 'unknown', docker_status_reason: null });
     if (!enabled) await this.docker.clearHost(hostId);
     await this.publishHost(hostId);

@@ -1,0 +1,231 @@
+import type { Static } from '@sinclair/typebox';
+import type { PortainerServerSchema, PortainerTestResultSchema } from '../../contract/portainer.js';
+import { AppError, conflict, notFound } from '../../core/errors.js';
+import type { SecretBox } from '../../core/secret-box.js';
+import type { PortainerRepository } from '../../db/repositories/portainer.repository.js';
+import type { PortainerServerRow } from '../../db/schema.js';
+import { type PortainerApi, type PortainerAuth, type PortainerClientOptions, PortainerError } from '../../providers/portainer/types.js';
+import {
+  credentialsOf,
+  normaliseFingerprint,
+  normaliseUrl,
+  type PortainerServerInput,
+  type PortainerServerPatch,
+  validateGroup,
+  validateInterval,
+  validateName,
+} from './validation.js';
+
+export type PortainerServer = Static<typeof PortainerServerSchema>;
+export type PortainerTestResult = Static<typeof PortainerTestResultSchema>;
+export type PortainerClientFactory = (opts: PortainerClientOptions) => PortainerApi;
+
+/** What the service needs of the hosts: how many a server has, and to tell the rest of the app some went away. */
+export interface PortainerHostsPort {
+  countByServer(): Promise<Map<number, number>>;
+  removed(hostIds: number[]): void;
+}
+
+/** What a server's status fields become after a failed call. */
+export function statusOfError(err: PortainerError): { status: 'error' | 'unreachable'; status_reason: string } {
+  const unreachable = err.kind === 'unreachable' || err.kind === 'timeout';
+  return { status: unreachable ? 'unreachable' : 'error', status_reason: err.message };
+}
+
+/**
+ * Portainer servers (admin): validated, credentials sealed with the SecretBox and never returned nor logged. One
+ * client per server, kept while its URL, credentials and pin stay the same: the client holds the JWT, and one client
+ * per server is what keeps logins to one at a time (Portainer bans an address after 10 logins in a second).
+ */
+export class PortainerService {
+  private readonly clients = new Map<number, { key: string; api: PortainerApi }>();
+
+  constructor(
+    private readonly repo: PortainerRepository,
+    private readonly box: SecretBox,
+    private readonly makeClient: PortainerClientFactory,
+    private readonly hosts: PortainerHostsPort,
+    private readonly onChange: (serverId: number, row: PortainerServerRow | null) => void = () => {},
+  ) {}
+
+  async list(): Promise<PortainerServer[]> {
+    const [rows, counts] = await Promise.all([this.repo.list(), this.hosts.countByServer()]);
+    return rows.map((r) => this.toApi(r, counts.get(r.id) ?? 0));
+  }
+
+  async get(id: number): Promise<PortainerServer> {
+    const row = await this.row(id);
+    return this.toApi(row, (await this.hosts.countByServer()).get(id) ?? 0);
+  }
+
+  async row(id: number): Promise<PortainerServerRow> {
+    const row = await this.repo.get(id);
+    if (!row) throw notFound('Portainer server', id);
+    return row;
+  }
+
+  async create(input: PortainerServerInput): Promise<PortainerServer> {
+    const auth = credentialsOf(input, true)!;
+    const name = validateName(input.name);
+    const url = normaliseUrl(input.url);
+    const fields = {
+      name,
+      url,
+      auth: auth.kind,
+      credentials: this.seal(auth),
+      tls_fingerprint: normaliseFingerprint(input.tls_fingerprint),
+      default_group: validateGroup(input.default_group),
+      sync_mode: input.sync_mode ?? 'create_and_update',
+      sync_interval_s: validateInterval(input.sync_interval_s) ?? 60,
+      enabled: input.enabled ?? true,
+    } as const;
+    if (await this.repo.getByName(name)) throw conflict('portainer_server_exists', `a Portainer server named ${name} already exists`);
+    const row = await this.repo.create(fields);
+    this.onChange(row.id, row);
+    return this.toApi(row, 0);
+  }
+
+  async update(id: number, patch: PortainerServerPatch): Promise<PortainerServer> {
+    const current = await this.row(id);
+    const auth = credentialsOf(patch, false);
+    const name = patch.name !== undefined ? validateName(patch.name) : undefined;
+    const url = patch.url !== undefined ? normaliseUrl(patch.url) : undefined;
+    const fields = {
+      ...(name !== undefined ? { name } : {}),
+      ...(url !== undefined ? { url } : {}),
+      ...(auth ? { auth: auth.kind, credentials: this.seal(auth) } : {}),
+      ...(patch.tls_fingerprint !== undefined ? { tls_fingerprint: normaliseFingerprint(patch.tls_fingerprint) } : {}),
+      // Another address is another certificate: the pin is taken again at the next test, unless one is given.
+      ...(url !== undefined && url !== current.url && patch.tls_fingerprint === undefined ? { tls_fingerprint: null } : {}),
+      ...(patch.default_group !== undefined ? { default_group: validateGroup(patch.default_group) } : {}),
+      ...(patch.sync_mode !== undefined ? { sync_mode: patch.sync_mode } : {}),
+      ...(patch.sync_interval_s !== undefined ? { sync_interval_s: validateInterval(patch.sync_interval_s) } : {}),
+      ...(patch.enabled !== undefined ? { enabled: patch.enabled ? 1 : 0 } : {}),
+    };
+    if (name !== undefined && name !== current.name) {
+      const other = await this.repo.getByName(name);
+      if (other && other.id !== id) throw conflict('portainer_server_exists', `a Portainer server named ${name} already exists`);
+    }
+    const row = (await this.repo.update(id, fields))!;
+    this.dropClient(id);
+    this.onChange(id, row);
+    return this.get(id);
+  }
+
+  /** The server and its hosts (their containers and alerts with them), in one transaction. */
+  async remove(id: number): Promise<void> {
+    const hostIds = await this.repo.remove(id);
+    if (hostIds === null) throw notFound('Portainer server', id);
+    this.dropClient(id);
+    this.onChange(id, null);
+    this.hosts.removed(hostIds);
+  }
+
+  /**
+   * Reaches the server: version, instance id and how many environments the user sees. The first success over HTTPS
+   * pins the certificate (trust on first use); a certificate other than the pinned one is refused (409), never
+   * accepted silently. Any other failure: 502 with Portainer's reason. The status fields say the outcome.
+   */
+  async test(id: number): Promise<PortainerTestResult> {
+    const row = await this.row(id);
+    try {
+      const api = this.client(row);
+      const status = await api.test();
+      const endpoints = await api.endpoints();
+      const pin = row.tls_fingerprint ?? (status.fingerprint ? normaliseFingerprint(status.fingerprint) : null);
+      await this.repo.update(id, {
+        status: 'online', status_reason: null, version: status.version, instance_id: status.instance_id, tls_fingerprint: pin,
+        endpoints_total: endpoints.length, endpoints_up: endpoints.filter((e) => e.status === 'up').length,
+      });
+      // The client was made before the pin: the next one dials with it.
+      if (pin !== row.tls_fingerprint) this.dropClient(id);
+      return { ok: true, version: status.version, instance_id: status.instance_id, endpoints: endpoints.length, tls_fingerprint: pin };
+    } catch (err) {
+      throw await this.failed(row, err);
+    }
+  }
+
+  /** Records a failed call in the status fields and turns it into the API error to answer. */
+  async failed(row: PortainerServerRow, err: unknown): Promise<AppError> {
+    if (!(err instanceof PortainerError)) return err instanceof AppError ? err : new AppError(500, 'internal', (err as Error).message);
+    const s = statusOfError(err);
+    await this.repo.update(row.id, s);
+    if (err.kind === 'tls_mismatch') {
+      return new AppError(
+        409,
+        'tls_fingerprint_changed',
+        `the TLS certificate of Portainer server ${row.name} changed (pinned ${row.tls_fingerprint}): ${err.message}. ` +
+          'If the certificate was renewed on purpose, an admin can set the new tls_fingerprint (or clear it) with PATCH; otherwise, investigate',
+        { cause: err },
+      );
+    }
+    return new AppError(502, `portainer_${err.kind}`, `Portainer server ${row.name}: ${err.message}`, { cause: err });
+  }
+
+  /** The server's client, made once per URL, credentials and pin. */
+  client(row: PortainerServerRow): PortainerApi {
+    const key = `${row.url}\n${row.credentials}\n${row.tls_fingerprint ?? ''}`;
+    const known = this.clients.get(row.id);
+    if (known?.key === key) return known.api;
+    known?.api.close();
+    const api = this.makeClient({ url: row.url, auth: this.open(row), tlsFingerprint: row.tls_fingerprint });
+    this.clients.set(row.id, { key, api });
+    return api;
+  }
+
+  dropClient(id: number): void {
+    this.clients.get(id)?.api.close();
+    this.clients.delete(id);
+  }
+
+  closeAll(): void {
+    for (const id of [...this.clients.keys()]) this.dropClient(id);
+  }
+
+  private seal(auth: PortainerAuth): string {
+    const plain = auth.kind === 'api_key' ? { api_key: auth.apiKey } : { username: auth.username, password: auth.password };
+    return this.box.encrypt(JSON.stringify(plain));
+  }
+
+  private open(row: PortainerServerRow): PortainerAuth {
+    const c = JSON.parse(this.box.decrypt(row.credentials)) as { username?: string; password?: string; api_key?: string };
+    return row.auth === 'api_key' ? { kind: 'api_key', apiKey: c.api_key! } : { kind: 'password', username: c.username!, password: c.password! };
+  }
+
+  /** The user of password auth; null when the credentials no longer open (the secret key changed): listing must still work. */
+  private usernameOf(row: PortainerServerRow): string | null {
+    try {
+      return (JSON.parse(this.box.decrypt(row.credentials)) as { username?: string }).username ?? null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** The API shape: credentials stay out; the user name of password auth is shown (it is not a secret). */
+  private toApi(row: PortainerServerRow, hostCount: number): PortainerServer {
+    const username = row.auth === 'password' ? this.usernameOf(row) : null;
+    return {
+      id: row.id,
+      name: row.name,
+      url: row.url,
+      auth: row.auth as PortainerServer['auth'],
+      username,
+      tls_fingerprint: row.tls_fingerprint,
+      default_group: row.default_group,
+      sync_mode: row.sync_mode as PortainerServer['sync_mode'],
+      sync_interval_s: row.sync_interval_s,
+      enabled: row.enabled === 1,
+      status: row.status as PortainerServer['status'],
+      status_reason: row.status_reason,
+      version: row.version,
+      instance_id: row.instance_id,
+      last_sync_at: row.last_sync_at,
+      last_sync_ms: row.last_sync_ms,
+      endpoints_total: row.endpoints_total,
+      endpoints_up: row.endpoints_up,
+      host_count: hostCount,
+      created_at: row.created_at,
+      updated_at: row.updated_at,
+    };
+  }
+}
