@@ -25,6 +25,9 @@ export interface Config {
   hostMetricsInterval: number;
   hostOfflineAfter: number;
   metricsRetentionDays: number;
+  /** Captured container logs: days kept, and lines kept per container. */
+  logRetentionDays: number;
+  logMaxLinesPerContainer: number;
   alertCheckInterval: number;
   alertCooldown: number;
   alertGrace: number;
@@ -116,6 +119,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     hostMetricsInterval: int(env, 'HOMELAB_HOST_METRICS_INTERVAL', 60, 1, 86400),
     hostOfflineAfter: int(env, 'HOMELAB_HOST_OFFLINE_AFTER', 3, 1, 100),
     metricsRetentionDays: int(env, 'HOMELAB_METRICS_RETENTION_DAYS', 7, 1, 3650),
+    logRetentionDays: int(env, 'HOMELAB_LOG_RETENTION_DAYS', 7, 1, 3650),
+    logMaxLinesPerContainer: int(env, 'HOMELAB_LOG_MAX_LINES', 10_000, 100, 10_000_000),
     alertCheckInterval: int(env, 'HOMELAB_ALERT_CHECK_INTERVAL', 30, 1, 86400),
     alertCooldown: int(env, 'HOMELAB_ALERT_COOLDOWN', 300, 0, 86400 * 7),
     alertGrace: int(env, 'HOMELAB_ALERT_GRACE', 10, 0, 86400),

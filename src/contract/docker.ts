@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { Nullable } from './common.js';
 import { DockerStatusSchema, HostStatusSchema, HostTransportSchema } from './hosts.js';
+import { LogCaptureSchema } from './logs.js';
 
 const Ts = Nullable(Type.String());
 
@@ -67,6 +68,7 @@ export const ContainerSchema = Type.Object({
   networks: Type.Array(Type.String()),
   stale: Type.Boolean(),
   last_update_at: Type.String(),
+  log_capture: LogCaptureSchema,
 });
 
 export const ImageSchema = Type.Object({

@@ -8,3 +8,4 @@ export * from './docker.js';
 export * from './alerts.js';
 export * from './notifications.js';
 export * from './portainer.js';
+export * from './logs.js';

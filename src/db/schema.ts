@@ -303,6 +303,8 @@ export interface Database {
   notification_channels: NotificationChannelsTable;
   notification_outbox: NotificationOutboxTable;
   portainer_servers: PortainerServersTable;
+  docker_log_capture: DockerLogCaptureTable;
+  docker_log_lines: DockerLogLinesTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -322,3 +324,26 @@ export type AlertRow = Selectable<AlertsTable>;
 export type NotificationChannelRow = Selectable<NotificationChannelsTable>;
 export type PortainerServerRow = Selectable<PortainerServersTable>;
 export type PortainerServerUpdate = Updateable<PortainerServersTable>;
+
+/** Log capture per (host, container name): the stored choice and where capture stands (migration 008). */
+export interface DockerLogCaptureTable {
+  host_id: number;
+  container_name: string;
+  setting: string | null;
+  started_at: string | null;
+  last_ts: string | null;
+  last_ts_count: Generated<number>;
+  updated_at: string;
+}
+
+export interface DockerLogLinesTable {
+  id: Generated<number>;
+  host_id: number;
+  container_name: string;
+  container_id: string;
+  ts: string;
+  stream: string;
+  text: string;
+}
+
+export type DockerLogCaptureRow = Selectable<DockerLogCaptureTable>;

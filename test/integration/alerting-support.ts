@@ -75,6 +75,7 @@ export class DockerStore {
         networks: [],
         stale: false,
         last_update_at: new Date().toISOString(),
+        log_capture: 'off',
       };
       list.push(c);
     }

@@ -6,6 +6,7 @@ import * as m004 from './004_alert_engine.js';
 import * as m005 from './005_alert_subjects.js';
 import * as m006 from './006_host_sources.js';
 import * as m007 from './007_portainer.js';
+import * as m008 from './008_log_capture.js';
 
 /**
  * The one migration set, for SQLite and PostgreSQL alike. Listed statically (not read from the folder) so the
@@ -19,6 +20,7 @@ export const migrations: Record<string, Migration> = {
   '005_alert_subjects': m005,
   '006_host_sources': m006,
   '007_portainer': m007,
+  '008_log_capture': m008,
 };
 
 export const migrationProvider: MigrationProvider = {

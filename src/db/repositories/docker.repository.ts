@@ -11,7 +11,24 @@ import type {
   NewDockerContainerRow,
 } from '../schema.js';
 
-export function mapContainer(r: DockerContainerRow): DockerContainer {
+export type LogCapture = DockerContainer['log_capture'];
+const CAPTURE_VALUES: readonly string[] = ['off', 'stdout', 'stderr', 'both'];
+export const LOG_CAPTURE_LABEL = 'homelab.logs.capture';
+
+/** Stored log-capture choices, keyed by captureKey(host_id, container name); null: none stored. */
+export type CaptureSettings = Map<string, string | null>;
+export const captureKey = (hostId: number, name: string) => `${hostId}\u0000${name}`;
+
+/** The stored choice, else the label `homelab.logs.capture`, else off (a bad label value counts as none). */
+export function effectiveLogCapture(stored: string | null | undefined, labels: Record<string, string>): LogCapture {
+  if (stored && CAPTURE_VALUES.includes(stored)) return stored as LogCapture;
+  const l = labels[LOG_CAPTURE_LABEL]?.trim().toLowerCase();
+  return l && CAPTURE_VALUES.includes(l) ? (l as LogCapture) : 'off';
+}
+
+/** A stored row -> the API's container; `settings` gives its log capture (without them, the label decides). */
+export function mapContainer(r: DockerContainerRow, settings?: CaptureSettings): DockerContainer {
+  const labels = parseJson<Record<string, string>>(r.labels, {});
   return {
     id: r.id,
     host_id: r.host_id,
@@ -29,7 +46,7 @@ export function mapContainer(r: DockerContainerRow): DockerContainer {
     restart_count: r.restart_count,
     command: r.command,
     ports: parseJson<PortMapping[]>(r.ports, []),
-    labels: parseJson<Record<string, string>>(r.labels, {}),
+    labels,
     compose_project: r.compose_project,
     compose_service: r.compose_service,
     ip_address: r.ip_address,
@@ -38,6 +55,7 @@ export function mapContainer(r: DockerContainerRow): DockerContainer {
     networks: parseJson<string[]>(r.networks, []),
     stale: r.stale === 1,
     last_update_at: r.last_update_at,
+    log_capture: effectiveLogCapture(settings?.get(captureKey(r.host_id, r.name)), labels),
   };
 }
 
@@ -75,6 +93,13 @@ export class DockerRepository {
     if (f.state) q = q.where('state', '=', f.state);
     if (f.compose_project) q = q.where('compose_project', '=', f.compose_project);
     return q.orderBy('compose_project').orderBy('name').execute();
+  }
+
+  /** Stored log-capture choices of one host, or of all: one query for a whole container list. */
+  async captureSettings(hostId?: number, db: Kysely<Database> = this.db): Promise<CaptureSettings> {
+    let q = db.selectFrom('docker_log_capture').select(['host_id', 'container_name', 'setting']);
+    if (hostId !== undefined) q = q.where('host_id', '=', hostId);
+    return new Map((await q.execute()).map((r) => [captureKey(r.host_id, r.container_name), r.setting]));
   }
 
   allContainers(): Promise<DockerContainerRow[]> {
@@ -140,6 +165,7 @@ export class DockerRepository {
     return this.db.transaction().execute(async (trx) => {
       const existing = await trx.selectFrom('docker_containers').selectAll().where('host_id', '=', hostId).execute();
       const byId = new Map(existing.map((r) => [r.container_id, r]));
+      const settings = await this.captureSettings(hostId, trx);
       const diff: ContainerDiff = { added: [], changed: [], removed: [] };
       const seen = new Set<string>();
       for (const v of values) {
@@ -147,7 +173,7 @@ export class DockerRepository {
         const old = byId.get(v.container_id);
         if (!old) {
           const row = await trx.insertInto('docker_containers').values({ ...v, host_id: hostId }).returningAll().executeTakeFirstOrThrow();
-          diff.added.push(mapContainer(row));
+          diff.added.push(mapContainer(row, settings));
         } else if (Object.keys(v).some((k) => k !== 'last_update_at' && (old as Record<string, unknown>)[k] !== (v as Record<string, unknown>)[k])) {
           // Any difference is written (the status text ages every minute); only significant ones are "changed".
           const row = await trx
@@ -156,13 +182,13 @@ export class DockerRepository {
             .where('id', '=', old.id)
             .returningAll()
             .executeTakeFirstOrThrow();
-          if (SIGNIFICANT.some((k) => (old as Record<string, unknown>)[k] !== (v as Record<string, unknown>)[k])) diff.changed.push(mapContainer(row));
+          if (SIGNIFICANT.some((k) => (old as Record<string, unknown>)[k] !== (v as Record<string, unknown>)[k])) diff.changed.push(mapContainer(row, settings));
         }
       }
       const gone = opts.complete ? existing.filter((r) => !seen.has(r.container_id)) : existing.filter((r) => opts.removedIds?.includes(r.container_id));
       if (gone.length) {
         await trx.deleteFrom('docker_containers').where('id', 'in', gone.map((r) => r.id)).execute();
-        diff.removed.push(...gone.map(mapContainer));
+        diff.removed.push(...gone.map((r) => mapContainer(r, settings)));
       }
       return diff;
     });

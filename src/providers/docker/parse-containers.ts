@@ -7,7 +7,7 @@ import type { ContainerHealth, DockerContainer, PortMapping } from '../../core/t
 import { isoDate, num, obj, parseLabelString, str, stringRecord } from './parse-common.js';
 
 /** A container as parsed from one collection, before it becomes a row. */
-export type ParsedContainer = Omit<DockerContainer, 'id' | 'host_id' | 'last_update_at' | 'stale'> & {
+export type ParsedContainer = Omit<DockerContainer, 'id' | 'host_id' | 'last_update_at' | 'stale' | 'log_capture'> & {
   /** sha256 id of the image (from inspect), to count containers per image; null from ps alone. */
   image_id: string | null;
   /**

@@ -3,6 +3,7 @@ import type { App } from '../types.js';
 import dockerContainerRoutes from './docker-containers.js';
 import dockerHostRoutes from './docker-hosts.js';
 import alertRoutes from './alerts.js';
+import logRoutes from './logs.js';
 import notificationRoutes from './notifications.js';
 import portainerRoutes from './portainer.js';
 import type { AlertingModule } from '../../services/alerts/index.js';
@@ -11,6 +12,7 @@ import type { AlertingModule } from '../../services/alerts/index.js';
 export async function registerExtraRoutes(app: App, c: Container): Promise<void> {
   await app.register(dockerHostRoutes, { docker: c.docker });
   await app.register(dockerContainerRoutes, { docker: c.docker });
+  await app.register(logRoutes, { docker: c.docker });
   await registerAlertingRoutes(app, c.alerting);
   await app.register(portainerRoutes, { portainer: c.portainer });
 }

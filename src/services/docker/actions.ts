@@ -83,7 +83,7 @@ export class DockerActions {
     if (action === 'redeploy') await this.service.collect(hostId);
     else await this.collector.refresh(hostId, [c.container_id]).catch(() => this.service.collect(hostId));
     const after = action === 'redeploy' ? await this.docker.findContainer(hostId, c.name) : await this.docker.getContainer(hostId, c.container_id);
-    return { success: true, task_id: task.id, container: after && after !== 'ambiguous' ? mapContainer(after) : null };
+    return { success: true, task_id: task.id, container: after && after !== 'ambiguous' ? mapContainer(after, await this.docker.captureSettings(hostId)) : null };
   }
 
   async compose(hostId: number, project: string, action: ComposeAction, by: string) {

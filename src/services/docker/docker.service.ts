@@ -16,6 +16,7 @@ import type { CollectResult, DockerCollector } from './collector.js';
 export class DockerService {
   private readonly pool: Semaphore;
   private readonly inFlight = new Map<number, Promise<CollectResult>>();
+  private readonly afterCollect: ((hostId: number, r: CollectResult) => Promise<void>)[] = [];
 
   constructor(
     private readonly docker: DockerRepository,
@@ -30,6 +31,11 @@ export class DockerService {
 
   setCollector(c: DockerCollector): void {
     this.collector = c;
+  }
+
+  /** Work that follows every collection of a host (log capture), inside the same run: it never overlaps the next. */
+  onCollected(fn: (hostId: number, r: CollectResult) => Promise<void>): void {
+    this.afterCollect.push(fn);
   }
 
   async summaries(): Promise<DockerHostSummary[]> {
@@ -69,14 +75,21 @@ export class DockerService {
   collect(hostId: number, opts: { full?: boolean; dirty?: string[] } = {}): Promise<CollectResult> {
     const running = this.inFlight.get(hostId);
     if (running) return running;
-    const p = this.pool.run(() => this.collector!.collect(hostId, opts)).finally(() => this.inFlight.delete(hostId));
+    const p = this.pool
+      .run(async () => {
+        const r = await this.collector!.collect(hostId, opts);
+        for (const fn of this.afterCollect) await fn(hostId, r);
+        return r;
+      })
+      .finally(() => this.inFlight.delete(hostId));
     this.inFlight.set(hostId, p);
     return p;
   }
 
   async listContainers(hostId: number, f: { state?: string; compose_project?: string; label?: string } = {}): Promise<DockerContainer[]> {
     await this.host(hostId);
-    let rows = (await this.docker.listContainers(hostId, f)).map(mapContainer);
+    const [list, settings] = await Promise.all([this.docker.listContainers(hostId, f), this.docker.captureSettings(hostId)]);
+    let rows = list.map((r) => mapContainer(r, settings));
     if (f.label) {
       const [k, v] = splitLabel(f.label);
       rows = rows.filter((c) => (v === undefined ? k in c.labels : c.labels[k] === v));
@@ -86,7 +99,8 @@ export class DockerService {
 
   async allContainers(): Promise<DockerContainer[]> {
     const enabled = new Set((await this.hosts.list()).filter((h) => h.docker_enabled).map((h) => h.id));
-    return (await this.docker.allContainers()).filter((r) => enabled.has(r.host_id)).map(mapContainer);
+    const [list, settings] = await Promise.all([this.docker.allContainers(), this.docker.captureSettings()]);
+    return list.filter((r) => enabled.has(r.host_id)).map((r) => mapContainer(r, settings));
   }
 
   async images(hostId: number) {

@@ -13,6 +13,8 @@ import { DockerCollector } from './collector.js';
 import { DockerService } from './docker.service.js';
 import { DockerEventsStreams } from './events-stream.js';
 import { LiveLogs } from './live-logs.js';
+import { LogRepository } from '../../db/repositories/log.repository.js';
+import { LogCaptureService } from './log-capture.js';
 import { DockerLiveReads } from './live-reads.js';
 
 export interface DockerDeps {
@@ -34,6 +36,7 @@ export interface DockerModule {
   reads: DockerLiveReads;
   events: DockerEventsStreams;
   liveLogs: LiveLogs;
+  logCapture: LogCaptureService;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -68,9 +71,23 @@ function buildParts(d: DockerDeps): DockerParts {
     refresh: (hostId, ids) => collector.refresh(hostId, ids),
     resync: (hostId) => service.collect(hostId),
   });
+  const logCapture = new LogCaptureService({
+    service,
+    docker: repo,
+    logs: new LogRepository(d.db),
+    hosts: d.hosts,
+    engines: d.engines,
+    log,
+    timeoutMs: d.config.sshExecTimeoutMs,
+    maxLinesPerContainer: d.config.logMaxLinesPerContainer,
+    retentionDays: d.config.logRetentionDays,
+  });
+  // Capture follows each collection that reached Docker (run() logs its failures: the collection stands).
+  service.onCollected((hostId, r) => (r.docker_status === 'online' ? logCapture.run(hostId) : Promise.resolve()));
   return {
     repo,
     service,
+    logCapture,
     collector,
     actions: new DockerActions(service, collector, repo, d.engines, d.tasks),
     reads: new DockerLiveReads(service, d.engines, d.config.sshExecTimeoutMs),
@@ -83,7 +100,7 @@ function buildParts(d: DockerDeps): DockerParts {
 const streamTarget = (h: { transport: string; username: string | null; host: string | null; port: number | null }) => `${h.transport}:${h.username}@${h.host}:${h.port}`;
 
 /** The loops of enabled hosts, (re)made as hosts are enabled, disabled, edited or removed — no restart needed. */
-function loops(d: DockerDeps, { repo, service, events, liveLogs }: DockerParts): Pick<DockerModule, 'start' | 'stop'> {
+function loops(d: DockerDeps, { repo, service, events, liveLogs, logCapture }: DockerParts): Pick<DockerModule, 'start' | 'stop'> {
   let started = false;
   const watch = (hostId: number, index = 0, count = 1) => {
     d.scheduler.add({
@@ -136,6 +153,7 @@ function loops(d: DockerDeps, { repo, service, events, liveLogs }: DockerParts):
         intervalSeconds: 3600,
         run: () => repo.pruneEvents(new Date(Date.now() - d.config.metricsRetentionDays * 86400_000).toISOString()),
       });
+      d.scheduler.add({ name: 'docker-logs-retention', intervalSeconds: 3600, run: () => logCapture.prune() });
     },
     async stop() {
       started = false;

@@ -33,7 +33,7 @@ export function container(hostId: number, name: string, state: string, over: Par
     image: 'busybox:latest', state, status: state === 'running' ? 'Up 2 hours' : 'Exited (0) 5 minutes ago', health: 'none',
     created_at: NOW, started_at: NOW, finished_at: null, exit_code: null, oom_killed: false, restart_count: 0,
     command: 'sleep infinity', ports: [], labels: {}, compose_project: null, compose_service: null, ip_address: '172.17.0.2',
-    mac_address: null, gateway: null, networks: ['bridge'], stale: false, last_update_at: NOW, ...over,
+    mac_address: null, gateway: null, networks: ['bridge'], stale: false, last_update_at: NOW, log_capture: 'off', ...over,
   };
 }
 
