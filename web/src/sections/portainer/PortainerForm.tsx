@@ -40,7 +40,8 @@ export function PortainerForm({ server, onClose, onDone }: { server?: PortainerS
   const { busy, run } = useAction();
   const editing = !!server;
   // Switching the kind of credentials on edit needs the new secret; keeping the kind may leave it empty.
-  const secretRequired = !editing || f.auth !== server.auth;
+  // A new user name needs its password too: the server replaces a whole kind of credentials at once.
+  const secretRequired = !editing || f.auth !== server.auth || (f.auth === 'password' && f.username.trim() !== (server.username ?? ''));
   const submit = async (e: Event) => {
     e.preventDefault();
     const body = toBody(f, editing && !secretRequired);

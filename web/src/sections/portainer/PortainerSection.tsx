@@ -11,9 +11,10 @@ import { EndpointsPanel } from './EndpointsPanel';
 import { PortainerForm } from './PortainerForm';
 
 export function PortainerSection() {
-  const { api, i18n, auth, toasts, hosts } = useServices();
+  const { api, i18n, auth, toasts, hosts, portainer } = useServices();
   const { t } = i18n;
-  const { data, loading, reload } = useAsync(() => api.portainerServers(), []);
+  // The shared list (names on the Docker hosts' badges) follows what this page loads.
+  const { data, loading, reload } = useAsync(() => api.portainerServers().then((r) => { portainer.servers.value = r.servers; return r; }), []);
   const { busy, run } = useAction();
   const [editing, setEditing] = useState<PortainerServer | 'new' | null>(null);
   const [deleting, setDeleting] = useState<PortainerServer | null>(null);
