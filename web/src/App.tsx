@@ -15,12 +15,16 @@ import type { Section } from './state/ui';
 const HostsSection = lazy(() => import('./sections/hosts/HostsSection').then((m) => m.HostsSection));
 const AlertsSection = lazy(() => import('./sections/alerts/AlertsSection').then((m) => m.AlertsSection));
 const ActivitySection = lazy(() => import('./sections/activity/ActivitySection').then((m) => m.ActivitySection));
+const PortainerSection = lazy(() => import('./sections/portainer/PortainerSection').then((m) => m.PortainerSection));
+const LogSearchSection = lazy(() => import('./sections/logs/LogSearchSection').then((m) => m.LogSearchSection));
 const SettingsSection = lazy(() => import('./sections/settings/SettingsSection').then((m) => m.SettingsSection));
 
 const NAV: { id: Section; icon: IconName; label: MessageKey; admin?: boolean }[] = [
   { id: 'dashboard', icon: 'home', label: 'nav.dashboard' },
   { id: 'hosts', icon: 'server', label: 'nav.hosts' },
   { id: 'docker', icon: 'box', label: 'nav.docker' },
+  { id: 'portainer', icon: 'layers', label: 'nav.portainer' },
+  { id: 'logs', icon: 'search', label: 'nav.logs' },
   { id: 'alerts', icon: 'bell', label: 'nav.alerts' },
   { id: 'activity', icon: 'activity', label: 'nav.activity' },
   { id: 'settings', icon: 'settings', label: 'nav.settings', admin: true },
@@ -114,6 +118,8 @@ function CurrentSection() {
   switch (r.section) {
     case 'hosts': return <HostsSection />;
     case 'docker': return <DockerSection parts={r.parts} />;
+    case 'portainer': return <PortainerSection />;
+    case 'logs': return <LogSearchSection />;
     case 'alerts': return <AlertsSection />;
     case 'activity': return <ActivitySection />;
     case 'settings': return auth.can('admin') ? <SettingsSection parts={r.parts} /> : <p class="p-4">{i18n.t('common.forbidden')}</p>;

@@ -11,6 +11,7 @@ import { AlertStore } from './state/alerts';
 import { AuthStore } from './state/auth';
 import { DockerStore } from './state/docker';
 import { HostStore } from './state/hosts';
+import { PortainerStore } from './state/portainer';
 import { TaskStore } from './state/tasks';
 import { Router, ThemeStore, ToastStore } from './state/ui';
 
@@ -26,6 +27,7 @@ export interface Services {
   hosts: HostStore;
   alerts: AlertStore;
   tasks: TaskStore;
+  portainer: PortainerStore;
   /** Stop the WebSocket and the reactive wiring. */
   dispose: () => void;
 }
@@ -66,6 +68,7 @@ export function createServices(opts: ServiceOptions): Services {
     hosts: new HostStore(api),
     alerts: new AlertStore(api),
     tasks: new TaskStore(api),
+    portainer: new PortainerStore(api),
     dispose: () => undefined,
   };
   const unbind = [

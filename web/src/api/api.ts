@@ -38,7 +38,30 @@ import type {
   TokenCreated,
   User,
 } from '../../../src/core/types';
+import type { Static } from '@sinclair/typebox';
+import type {
+  ContainerSettingsSchema,
+  LogCaptureSchema,
+  LogSearchResultSchema,
+  PortainerEndpointSchema,
+  PortainerServerCreateBody,
+  PortainerServerPatchBody,
+  PortainerServerSchema,
+  PortainerSyncResultSchema,
+  PortainerTestResultSchema,
+} from '../../../src/contract/index';
 import type { HttpClient } from './http';
+
+export type PortainerServer = Static<typeof PortainerServerSchema>;
+export type PortainerServerInput = Static<typeof PortainerServerCreateBody>;
+export type PortainerServerPatch = Static<typeof PortainerServerPatchBody>;
+export type PortainerTestResult = Static<typeof PortainerTestResultSchema>;
+export type PortainerSyncResult = Static<typeof PortainerSyncResultSchema>;
+export type PortainerEndpoint = Static<typeof PortainerEndpointSchema>;
+export type LogCapture = Static<typeof LogCaptureSchema>;
+export type ContainerSettings = Static<typeof ContainerSettingsSchema>;
+export type CapturedLine = Static<typeof LogSearchResultSchema>['lines'][number];
+export interface LogSearch { q?: string; host_id?: number; container?: string; stream?: 'stdout' | 'stderr'; since?: string; until?: string; limit?: number }
 
 export type { CheckResult, CollectResult, ContainerStats, Me, PruneOptions, PruneResult, Silence };
 export type Channel = NotificationChannel;
@@ -111,7 +134,22 @@ export class Api {
   composeAction(hostId: number, project: string, action: ComposeAction) {
     return this.http.post<ComposeResult>(`/api/docker/hosts/${hostId}/compose/${enc(project)}/${action}`);
   }
+  containerSettings(hostId: number, containerId: string, log_capture: LogCapture) {
+    return this.http.patch<ContainerSettings>(`/api/docker/containers/${hostId}/${enc(containerId)}/settings`, { log_capture });
+  }
   prune(hostId: number, body: PruneOptions) { return this.http.post<PruneResult>(`/api/docker/hosts/${hostId}/prune`, body); }
+
+  // portainer
+  portainerServers() { return this.http.get<{ servers: PortainerServer[] }>('/api/portainer/servers'); }
+  createPortainerServer(body: PortainerServerInput) { return this.http.post<PortainerServer>('/api/portainer/servers', body); }
+  updatePortainerServer(id: number, body: PortainerServerPatch) { return this.http.patch<PortainerServer>(`/api/portainer/servers/${id}`, body); }
+  deletePortainerServer(id: number) { return this.http.delete<unknown>(`/api/portainer/servers/${id}`); }
+  testPortainerServer(id: number) { return this.http.post<PortainerTestResult>(`/api/portainer/servers/${id}/test`); }
+  syncPortainerServer(id: number) { return this.http.post<PortainerSyncResult>(`/api/portainer/servers/${id}/sync`); }
+  portainerEndpoints(id: number) { return this.http.get<{ endpoints: PortainerEndpoint[] }>(`/api/portainer/servers/${id}/endpoints`); }
+
+  // captured logs
+  searchLogs(q: LogSearch) { return this.http.get<{ lines: CapturedLine[] }>('/api/logs', q as Record<string, string | number | undefined>); }
 
   // alerts
   alerts(q: { host_id?: number; state?: 'open' | 'acknowledged' | 'closed' | 'all' } = {}) {

@@ -7,6 +7,13 @@ import { Value } from '@sinclair/typebox/value';
 import {
   ActionResultSchema,
   AlertList,
+  ContainerSettingsSchema,
+  LogSearchResultSchema,
+  PortainerEndpointListSchema,
+  PortainerServerListSchema,
+  PortainerServerSchema,
+  PortainerSyncResultSchema,
+  PortainerTestResultSchema,
   AlertSchema,
   CollectResultSchema,
   ContainerListSchema,
@@ -46,6 +53,14 @@ const ROUTES: [method: string, path: RegExp, schema: TSchema][] = [
   ['GET', new RegExp(`^${H}/events$`), EventListSchema],
   ['GET', new RegExp(`^${H}/stats$`), StatsListSchema],
   ['GET', new RegExp(`^${C}/logs$`), LogLinesSchema],
+  ['PATCH', new RegExp(`^${C}/settings$`), ContainerSettingsSchema],
+  ['GET', /^\/api\/logs$/, LogSearchResultSchema],
+  ['GET', /^\/api\/portainer\/servers$/, PortainerServerListSchema],
+  ['POST', /^\/api\/portainer\/servers$/, PortainerServerSchema],
+  ['PATCH', /^\/api\/portainer\/servers\/\d+$/, PortainerServerSchema],
+  ['POST', /^\/api\/portainer\/servers\/\d+\/test$/, PortainerTestResultSchema],
+  ['POST', /^\/api\/portainer\/servers\/\d+\/sync$/, PortainerSyncResultSchema],
+  ['GET', /^\/api\/portainer\/servers\/\d+\/endpoints$/, PortainerEndpointListSchema],
   ['POST', new RegExp(`^${C}/(start|stop|restart|pause|unpause|kill|remove|redeploy)$`), ActionResultSchema],
 ];
 

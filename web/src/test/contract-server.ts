@@ -9,6 +9,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Alert, CollectResult, DockerContainer, DockerHostSummary, Host, LogLine, Role, Task } from '../../../src/core/types';
+import type { CapturedLine, PortainerEndpoint, PortainerServer } from '../api/api';
 import { contractViolation } from './contract-schemas';
 
 interface Account { id: number; username: string; password: string; role: Role }
@@ -25,6 +26,9 @@ export class ContractServer {
   logs = new Map<string, LogLine[]>();
   alerts: Alert[] = [];
   tasks: Task[] = [];
+  portainerServers: PortainerServer[] = [];
+  portainerEndpoints = new Map<number, PortainerEndpoint[]>();
+  capturedLines: CapturedLine[] = [];
   /** Tokens the server no longer accepts (an expired session). */
   revoked = new Set<string>();
   /** Paths that answer an error instead (status and `{error, message}`), to see how the UI shows it. */
@@ -140,6 +144,16 @@ export class ContractServer {
       Object.assign(a, { state: 'acknowledged', acknowledged_by: acc.username, acknowledged_at: new Date().toISOString(), ack_comment: body?.comment ?? null });
       return send(200, a);
     }
+    if (p.startsWith('/api/portainer/')) return this.portainer(method, p, body, need, send, res);
+    if (p === '/api/logs') return send(200, { lines: this.searchLogs(url.searchParams) });
+    if ((m = p.match(/^\/api\/docker\/containers\/(\d+)\/([^/]+)\/settings$/)) && method === 'PATCH') {
+      if (!need('operator')) return;
+      const hostId = Number(m[1]);
+      const c = (this.containers.get(hostId) ?? []).find((x) => x.container_id === decodeURIComponent(m![2]));
+      if (!c) return send(404, { error: 'not_found', message: 'No such container' });
+      c.log_capture = body?.log_capture;
+      return send(200, { host_id: hostId, container_name: c.name, log_capture: c.log_capture });
+    }
     if (p === '/api/silences') return send(200, { silences: [] });
     if (p === '/api/settings/ssh') return send(200, { user: 'automation', public_key: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAITest homelab@test' });
     return send(404, { error: 'not_found', message: `no route ${method} ${p}` });
@@ -152,5 +166,57 @@ export class ContractServer {
       running: list.filter((c) => c.state === 'running').length, images: 0, volumes: 0, networks: 0, inspected: 0,
       round_trips: 1, duration_ms: 120, errors: [], ...this.collectResults.get(hostId),
     };
+  }
+
+  private searchLogs(q: URLSearchParams): CapturedLine[] {
+    const words = (q.get('q') ?? '').toLowerCase().split(/\s+/).filter(Boolean);
+    return this.capturedLines.filter((l) => words.every((w) => l.text.toLowerCase().includes(w))
+      && (!q.get('host_id') || l.host_id === Number(q.get('host_id')))
+      && (!q.get('container') || l.container_name === q.get('container'))
+      && (!q.get('stream') || l.stream === q.get('stream'))
+      && (!q.get('since') || l.ts >= q.get('since')!)
+      && (!q.get('until') || l.ts <= q.get('until')!));
+  }
+
+  private portainer(method: string, p: string, body: any, need: (r: Role) => boolean, send: (s: number, d: unknown) => void, res: http.ServerResponse): void {
+    if (p === '/api/portainer/servers' && method === 'GET') return send(200, { servers: this.portainerServers });
+    if (p === '/api/portainer/servers' && method === 'POST') {
+      if (!need('admin')) return;
+      const { password: _p, api_key, ...rest } = body ?? {};
+      const id = Math.max(0, ...this.portainerServers.map((x) => x.id)) + 1;
+      const srv: PortainerServer = { id, name: rest.name, url: rest.url, auth: api_key ? 'api_key' : 'password', username: rest.username ?? null,
+        tls_fingerprint: rest.tls_fingerprint ?? null, default_group: rest.default_group ?? null, sync_mode: rest.sync_mode ?? 'create_and_update',
+        sync_interval_s: rest.sync_interval_s ?? 60, enabled: rest.enabled ?? true, status: 'unknown', status_reason: null, version: null,
+        instance_id: null, last_sync_at: null, last_sync_ms: null, endpoints_total: null, endpoints_up: null, host_count: 0,
+        created_at: '2026-01-10T10:00:00.000Z', updated_at: '2026-01-10T10:00:00.000Z' };
+      this.portainerServers.push(srv);
+      return send(201, srv);
+    }
+    const m = p.match(/^\/api\/portainer\/servers\/(\d+)(?:\/(test|sync|endpoints))?$/);
+    const srv = m && this.portainerServers.find((x) => x.id === Number(m[1]));
+    if (!m || !srv) return send(404, { error: 'not_found', message: 'No such Portainer server' });
+    const sub = m[2];
+    if (!sub && method === 'PATCH') {
+      if (!need('admin')) return;
+      const { password: _p, api_key, ...rest } = body ?? {};
+      Object.assign(srv, rest, api_key ? { auth: 'api_key', username: null } : {});
+      return send(200, srv);
+    }
+    if (!sub && method === 'DELETE') {
+      if (!need('admin')) return;
+      this.portainerServers = this.portainerServers.filter((x) => x !== srv);
+      res.writeHead(204, { 'access-control-allow-origin': '*' });
+      return void res.end();
+    }
+    if (sub === 'test' && method === 'POST') {
+      if (!need('admin')) return;
+      return send(200, { ok: true, version: srv.version ?? '2.27.3', instance_id: srv.instance_id ?? 'inst', endpoints: srv.endpoints_total ?? 0, tls_fingerprint: srv.tls_fingerprint });
+    }
+    if (sub === 'sync' && method === 'POST') {
+      if (!need('operator')) return;
+      return send(200, { created: 1, updated: 2, removed: 0, endpoints: 3, duration_ms: 412, errors: [] });
+    }
+    if (sub === 'endpoints') return send(200, { endpoints: this.portainerEndpoints.get(srv.id) ?? [] });
+    return send(404, { error: 'not_found', message: `no route ${method} ${p}` });
   }
 }

@@ -3,6 +3,7 @@
  * component tests; the server checks each answer against the real route's schema, so they must fit it.
  */
 import type { Alert, DockerContainer, DockerHostSummary, Host, Task } from '../../../src/core/types';
+import type { PortainerEndpoint, PortainerServer } from '../api/api';
 
 const NOW = '2026-01-10T10:00:00.000Z';
 
@@ -50,5 +51,22 @@ export function task(id: number, over: Partial<Task> = {}): Task {
   return {
     id, action: 'docker.container.stop', status: 'success', host_id: 1, target: 'web', requested_by: 'admin', output: 'web',
     error: null, created_at: NOW, started_at: NOW, finished_at: NOW, duration_ms: 420, ...over,
+  };
+}
+
+export function portainerServer(id: number, over: Partial<PortainerServer> = {}): PortainerServer {
+  return {
+    id, name: `portainer${id}`, url: `https://10.0.0.${id}:9443`, auth: 'password', username: 'admin', tls_fingerprint: null,
+    default_group: null, sync_mode: 'create_and_update', sync_interval_s: 60, enabled: true, status: 'online', status_reason: null,
+    version: '2.27.3', instance_id: `inst-${id}`, last_sync_at: NOW, last_sync_ms: 340, endpoints_total: 3, endpoints_up: 2,
+    host_count: 2, created_at: NOW, updated_at: NOW, ...over,
+  };
+}
+
+export function portainerEndpoint(id: number, over: Partial<PortainerEndpoint> = {}): PortainerEndpoint {
+  return {
+    endpoint_id: id, name: `env${id}`, type: 1, type_name: 'Docker', host_id: null, reason: null, status: 'up', cpu_count: 4,
+    memory_bytes: 8 * 1024 ** 3, containers_running: 5, containers_stopped: 1, containers_healthy: 3, containers_unhealthy: 1,
+    volumes: 7, images: 9, services: 0, stacks: 2, public_url: null, docker_version: '28.5.1', snapshot_at: NOW, ...over,
   };
 }

@@ -56,6 +56,8 @@ describe('containers table', () => {
     resetBrowser();
     window.location.hash = '#/docker/1/containers';
     const admin = await open('admin');
+    // The prune button needs the host's capabilities (GET /api/docker/hosts), which may land after the rows.
+    await waitFor(() => $(admin.root, '#host-detail-title')?.textContent === 'nas');
     expect(buttons(row(admin.root, 'job')!)).toEqual(['start', 'remove']);
     expect($(admin.root, '[data-testid=prune-open]')).not.toBeNull();
   });

@@ -8,6 +8,7 @@ import { pulse } from '../../components/motion';
 import { useServices } from '../../context';
 import type { MessageKey } from '../../i18n';
 import { collectNow } from './collect';
+import { ViaPortainer } from './ViaPortainer';
 
 export function HostCard({ host }: { host: DockerHostSummary }) {
   const { i18n, auth, api, docker, router } = useServices();
@@ -42,6 +43,7 @@ export function HostCard({ host }: { host: DockerHostSummary }) {
         <div class="min-w-0 flex-1">
           <h2 id={`dh-${host.id}`} class="truncate font-semibold">{host.name}</h2>
           <p class="truncate text-xs text-muted">{host.host}{host.docker_version ? ` · Docker ${host.docker_version}` : ''}</p>
+          <ViaPortainer host={host} />
         </div>
         <Badge tone={host.docker_enabled ? stateTone(host.docker_status) : 'muted'} testId="docker-status">
           {t(`dockerStatus.${status}` as MessageKey)}

@@ -1,6 +1,7 @@
 /** One Docker host: header with its figures and host-level actions, and the tabs. */
 import { useEffect, useState } from 'preact/hooks';
 import { Badge, stateTone } from '../../components/Badge';
+import { ViaPortainer } from './ViaPortainer';
 import { useAction } from '../../components/hooks';
 import { Icon } from '../../components/Icon';
 import { Tabs } from '../../components/Tabs';
@@ -33,6 +34,7 @@ export function HostDetail({ hostId, tab }: { hostId: number; tab: string }) {
         <a href="#/docker" class="btn" data-testid="back-to-hosts"><Icon name="chevronRight" class="rotate-180" size={16} /> {t('docker.allHosts')}</a>
         <h1 id="host-detail-title" class="text-xl font-semibold">{host?.name ?? `#${hostId}`}</h1>
         {host && <Badge tone={stateTone(host.docker_status)}>{t(`dockerStatus.${host.docker_status}` as MessageKey)}</Badge>}
+        {host && <ViaPortainer host={host} />}
         {host && <span class="text-sm text-muted">{host.containers_running}/{host.containers_total} {t('docker.runningShort')}</span>}
         <span class="ml-auto" />
         {auth.can('operator') && (

@@ -8,6 +8,7 @@ import { Drawer } from '../../components/Drawer';
 import { downloadText } from '../../components/format';
 import { Icon } from '../../components/Icon';
 import { useServices } from '../../context';
+import { LogCapture } from './LogCapture';
 
 const TAILS = [100, 200, 500, 1000, 5000];
 /** Lines kept in the drawer while following: older ones drop off. */
@@ -102,6 +103,7 @@ export function LogsDrawer({ hostId, container, onClose }: { hostId: number; con
           <input class="input !py-1" type="search" placeholder={t('logs.search')} value={query} data-testid="logs-search"
             onInput={(e) => setQuery((e.currentTarget as HTMLInputElement).value)} />
         </label>
+        <LogCapture hostId={hostId} container={container} />
         <span class="text-xs text-muted" data-testid="logs-count">{t('logs.count', { n: shown.length, total: lines.length })}</span>
       </div>
       <div
