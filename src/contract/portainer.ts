@@ -39,35 +39,25 @@ const Group = Type.String({ minLength: 1, maxLength: 63 });
 const Interval = Type.Integer({ minimum: 10, maximum: 86_400 });
 const Secret = Type.String({ minLength: 1, maxLength: 1000 });
 
+/** The fields both the create and the patch body take, all optional. */
+const serverOptions = {
+  username: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  password: Type.Optional(Secret),
+  api_key: Type.Optional(Secret),
+  tls_fingerprint: Type.Optional(Nullable(Fingerprint)),
+  default_group: Type.Optional(Nullable(Group)),
+  sync_mode: Type.Optional(PortainerSyncModeSchema),
+  sync_interval_s: Type.Optional(Interval),
+  enabled: Type.Optional(Type.Boolean()),
+};
+
 export const PortainerServerCreateBody = Type.Object(
-  {
-    name: Name,
-    url: Url,
-    username: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-    password: Type.Optional(Secret),
-    api_key: Type.Optional(Secret),
-    tls_fingerprint: Type.Optional(Nullable(Fingerprint)),
-    default_group: Type.Optional(Nullable(Group)),
-    sync_mode: Type.Optional(PortainerSyncModeSchema),
-    sync_interval_s: Type.Optional(Interval),
-    enabled: Type.Optional(Type.Boolean()),
-  },
+  { name: Name, url: Url, ...serverOptions },
   { additionalProperties: false, description: '{username, password} or {api_key}: exactly one kind of credentials' },
 );
 
 export const PortainerServerPatchBody = Type.Object(
-  {
-    name: Type.Optional(Name),
-    url: Type.Optional(Url),
-    username: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-    password: Type.Optional(Secret),
-    api_key: Type.Optional(Secret),
-    tls_fingerprint: Type.Optional(Nullable(Fingerprint)),
-    default_group: Type.Optional(Nullable(Group)),
-    sync_mode: Type.Optional(PortainerSyncModeSchema),
-    sync_interval_s: Type.Optional(Interval),
-    enabled: Type.Optional(Type.Boolean()),
-  },
+  { name: Type.Optional(Name), url: Type.Optional(Url), ...serverOptions },
   { additionalProperties: false, minProperties: 1, description: 'credentials sent replace the stored ones (a whole kind: {username, password} or {api_key})' },
 );
 
