@@ -45,6 +45,15 @@ import type {
   ImportResultSchema,
 } from '../contract/hosts.js';
 import type { ChannelKindSchema, ChannelSchema, ChannelTestResultSchema } from '../contract/notifications.js';
+import type { ContainerSettingsSchema, LogCaptureSchema, LogSearchResultSchema } from '../contract/logs.js';
+import type {
+  PortainerEndpointSchema,
+  PortainerServerCreateBody,
+  PortainerServerPatchBody,
+  PortainerServerSchema,
+  PortainerSyncResultSchema,
+  PortainerTestResultSchema,
+} from '../contract/portainer.js';
 import type { HealthSchema, SshSettingsSchema } from '../contract/system.js';
 import type { TaskSchema, TaskStatusSchema } from '../contract/tasks.js';
 import type { ApiTokenSchema, LoginResultSchema, MeSchema, RoleSchema, TokenCreatedSchema, UserSchema } from '../contract/users.js';
@@ -144,3 +153,13 @@ export type WsMessage =
   | { type: 'alert_closed'; alert: Alert }
   | { type: 'logs'; subscription: string; lines: LogLine[] }
   | { type: 'error'; error: string; message: string };
+
+export type PortainerServer = Static<typeof PortainerServerSchema>;
+export type PortainerServerInput = Static<typeof PortainerServerCreateBody>;
+export type PortainerServerPatch = Static<typeof PortainerServerPatchBody>;
+export type PortainerTestResult = Static<typeof PortainerTestResultSchema>;
+export type PortainerSyncResult = Static<typeof PortainerSyncResultSchema>;
+export type PortainerEndpointInfo = Static<typeof PortainerEndpointSchema>;
+export type LogCapture = Static<typeof LogCaptureSchema>;
+export type ContainerSettings = Static<typeof ContainerSettingsSchema>;
+export type CapturedLine = Static<typeof LogSearchResultSchema>['lines'][number];

@@ -1,7 +1,6 @@
-import type { Static } from '@sinclair/typebox';
-import type { PortainerServerSchema, PortainerTestResultSchema } from '../../contract/portainer.js';
 import { AppError, conflict, notFound } from '../../core/errors.js';
 import type { SecretBox } from '../../core/secret-box.js';
+import type { PortainerServer, PortainerTestResult } from '../../core/types.js';
 import type { PortainerRepository } from '../../db/repositories/portainer.repository.js';
 import type { PortainerServerRow } from '../../db/schema.js';
 import { type PortainerApi, type PortainerAuth, type PortainerClientOptions, PortainerError } from '../../providers/portainer/types.js';
@@ -16,8 +15,7 @@ import {
   validateName,
 } from './validation.js';
 
-export type PortainerServer = Static<typeof PortainerServerSchema>;
-export type PortainerTestResult = Static<typeof PortainerTestResultSchema>;
+export type { PortainerServer, PortainerTestResult };
 export type PortainerClientFactory = (opts: PortainerClientOptions) => PortainerApi;
 
 /** What the service needs of the hosts: how many a server has, and to tell the rest of the app some went away. */

@@ -1,10 +1,8 @@
-import type { Static } from '@sinclair/typebox';
 import { invalid } from '../../core/errors.js';
-import type { PortainerServerCreateBody, PortainerServerPatchBody } from '../../contract/portainer.js';
+import type { PortainerServerInput, PortainerServerPatch } from '../../core/types.js';
 import type { PortainerAuth } from '../../providers/portainer/types.js';
 
-export type PortainerServerInput = Static<typeof PortainerServerCreateBody>;
-export type PortainerServerPatch = Static<typeof PortainerServerPatchBody>;
+export type { PortainerServerInput, PortainerServerPatch };
 
 const LABEL = '[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?';
 // scheme://host[:port] and nothing else: no user info (`http://evil@host`), no path, query or fragment, so what the

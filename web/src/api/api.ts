@@ -37,30 +37,29 @@ import type {
   Task,
   TokenCreated,
   User,
+  CapturedLine,
+  ContainerSettings,
+  LogCapture,
+  PortainerEndpointInfo,
+  PortainerServer,
+  PortainerServerInput,
+  PortainerServerPatch,
+  PortainerSyncResult,
+  PortainerTestResult,
 } from '../../../src/core/types';
-import type { Static } from '@sinclair/typebox';
-import type {
-  ContainerSettingsSchema,
-  LogCaptureSchema,
-  LogSearchResultSchema,
-  PortainerEndpointSchema,
-  PortainerServerCreateBody,
-  PortainerServerPatchBody,
-  PortainerServerSchema,
-  PortainerSyncResultSchema,
-  PortainerTestResultSchema,
-} from '../../../src/contract/index';
 import type { HttpClient } from './http';
 
-export type PortainerServer = Static<typeof PortainerServerSchema>;
-export type PortainerServerInput = Static<typeof PortainerServerCreateBody>;
-export type PortainerServerPatch = Static<typeof PortainerServerPatchBody>;
-export type PortainerTestResult = Static<typeof PortainerTestResultSchema>;
-export type PortainerSyncResult = Static<typeof PortainerSyncResultSchema>;
-export type PortainerEndpoint = Static<typeof PortainerEndpointSchema>;
-export type LogCapture = Static<typeof LogCaptureSchema>;
-export type ContainerSettings = Static<typeof ContainerSettingsSchema>;
-export type CapturedLine = Static<typeof LogSearchResultSchema>['lines'][number];
+export type PortainerEndpoint = PortainerEndpointInfo;
+export type {
+  CapturedLine,
+  ContainerSettings,
+  LogCapture,
+  PortainerServer,
+  PortainerServerInput,
+  PortainerServerPatch,
+  PortainerSyncResult,
+  PortainerTestResult,
+};
 export interface LogSearch { q?: string; host_id?: number; container?: string; stream?: 'stdout' | 'stderr'; since?: string; until?: string; limit?: number }
 
 export type { CheckResult, CollectResult, ContainerStats, Me, PruneOptions, PruneResult, Silence };
