@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { Nullable } from './common.js';
-import { DockerStatusSchema, HostStatusSchema, HostTransportSchema } from './hosts.js';
+import { DockerStatusSchema, HostGroupsSchema, HostStatusSchema, HostTransportSchema } from './hosts.js';
 import { LogCaptureSchema } from './logs.js';
 
 const Ts = Nullable(Type.String());
@@ -22,6 +22,7 @@ export const DockerHostSummarySchema = Type.Object({
   host: Nullable(Type.String({ description: 'address of an SSH host; null for kinds that have none' })),
   transport: HostTransportSchema,
   status: HostStatusSchema,
+  groups: HostGroupsSchema,
   docker_enabled: Type.Boolean(),
   docker_status: DockerStatusSchema,
   docker_status_reason: Ts,

@@ -47,6 +47,17 @@ export const HostSchema = Type.Object({
   portainer_endpoint_id: Nullable(Type.Integer({ description: "the host's Portainer environment (endpoint) id" })),
 });
 
+/** A group a host belongs to (the seed's "parent object"; Ansible inventory groups land here too). */
+export const GroupNameSchema = Type.String({
+  minLength: 1,
+  maxLength: 63,
+  // Latin letters with their accents spelled as ranges, not \p{L}: the pattern must mean the same with and without
+  // the regex u flag (Ajv on the server sets it, TypeBox's Value in the UI tests does not).
+  pattern: '^[A-Za-z0-9\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u024F](?:[A-Za-z0-9\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u024F ._-]*[A-Za-z0-9\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u024F._-])?$',
+  description: 'letters (accents included), digits, space, dot, dash or underscore; no leading or trailing space',
+});
+export const HostGroupsSchema = Type.Array(GroupNameSchema, { maxItems: 16, uniqueItems: true });
+
 export const HostBody = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 63 }),
   host: Type.String({ minLength: 1, maxLength: 253 }),
@@ -56,6 +67,7 @@ export const HostBody = Type.Object({
   username: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
   os_type: Type.Optional(Type.Union([Type.String({ maxLength: 64 }), Type.Null()])),
   transport: Type.Optional(Type.Union([Type.Literal('ssh'), Type.Literal('local')])),
+  groups: Type.Optional(HostGroupsSchema),
 });
 
 export const HostPatchBody = Type.Partial(HostBody, { minProperties: 1 });
@@ -73,4 +85,6 @@ export const CheckResultSchema = Type.Object({ status: Type.String(), host_key_f
 
 // The list answers, each an object with one array (room for paging fields without breaking clients).
 export const HostListSchema = Type.Object({ hosts: Type.Array(HostSchema) });
+/** `?group=` keeps the hosts of that group only (both host lists take it). */
+export const HostListQuery = Type.Object({ group: Type.Optional(GroupNameSchema) });
 export const MetricsListSchema = Type.Object({ metrics: Type.Array(HostMetricsSchema) });

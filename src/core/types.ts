@@ -76,7 +76,7 @@ export type HostStatus = Static<typeof HostStatusSchema>;
 export type HostTransport = Static<typeof HostTransportSchema>;
 export type DockerStatus = Static<typeof DockerStatusSchema>;
 export type HostMetrics = Static<typeof HostMetricsSchema>;
-/** `host`: address or DNS name; `ssh_host_key`: "SHA256:..." once pinned; `groups`: the Ansible groups it came from. */
+/** `host`: address or DNS name; `ssh_host_key`: "SHA256:..." once pinned; `groups`: set by an admin, from the Ansible groups or a Portainer default group. */
 export type Host = Static<typeof HostSchema>;
 export type HostInput = Static<typeof HostBody>;
 export type CheckResult = Static<typeof CheckResultSchema>;

@@ -27,6 +27,7 @@ export interface HostInput {
   username?: string;
   os_type?: string | null;
   transport?: HostTransport;
+  groups?: string[];
 }
 
 /** The SSH target of a host reached over SSH; a host without SSH fields (a Portainer environment) has none. */
@@ -72,7 +73,7 @@ export class HostService {
       username: v.username ?? this.defaultUser,
       os_type: v.os_type ?? null,
       transport: v.transport ?? 'ssh',
-      groups,
+      groups: normaliseGroups(input.groups ?? groups),
     });
     return this.changed(row);
   }
@@ -80,10 +81,11 @@ export class HostService {
   async update(id: number, patch: Partial<HostInput>): Promise<Host> {
     const current = await this.row(id);
     if (current.portainer_server_id !== null) refuseSourcedPatch(current, patch);
-    // A host without an SSH address (only a Portainer one, today) has nothing to validate but its name.
+    // A host without an SSH address (only a Portainer one, today) has nothing to validate but its name, and that name
+    // is Portainer's (which may hold a space): only a new one is checked.
     const v: Partial<HostInput> & { name: string } =
       current.host === null && patch.host === undefined
-        ? { name: validateName(patch.name ?? current.name) }
+        ? { name: patch.name !== undefined ? validateName(patch.name) : current.name }
         : validate({ name: current.name, ...patch, host: patch.host ?? current.host! });
     if (v.name !== current.name) {
       // Unique within the host's own source: a Portainer-discovered host may share a name with one made by hand.
@@ -98,6 +100,7 @@ export class HostService {
       ...(patch.username !== undefined ? { username: patch.username } : {}),
       ...(patch.os_type !== undefined ? { os_type: patch.os_type } : {}),
       ...(patch.transport !== undefined ? { transport: patch.transport } : {}),
+      ...(patch.groups !== undefined ? { groups: JSON.stringify(normaliseGroups(patch.groups)) } : {}),
       // A new address is a new machine as far as trust goes: its key is pinned again on first contact.
       ...(addressChanged ? { ssh_host_key: null, status: 'unknown', status_reason: null } : {}),
     });
@@ -226,11 +229,23 @@ export class HostService {
  * A host discovered on a Portainer server takes its address and transport from there: only its name and OS type
  * are ours to change.
  */
+/**
+ * A discovered host's address, transport and name are Portainer's: the sync would put a hand-made rename back a
+ * minute later, so it is refused with the place to do it instead. Its groups and OS label are ours to set.
+ */
 function refuseSourcedPatch(current: HostRow, patch: Partial<HostInput>): void {
   const fixed = (['host', 'port', 'username', 'transport'] as const).filter((k) => patch[k] !== undefined);
   if (fixed.length > 0) {
     throw invalid(`host ${current.name} comes from Portainer server ${current.portainer_server_id}: its ${fixed.join(', ')} cannot be changed here`);
   }
+  if (patch.name !== undefined && patch.name !== current.name) {
+    throw invalid(`host ${current.name} comes from Portainer server ${current.portainer_server_id}: its name follows the environment's name; rename the environment in Portainer`);
+  }
+}
+
+/** Trimmed, without duplicates, sorted: the stored order never depends on how a client typed them. */
+function normaliseGroups(groups: string[]): string[] {
+  return [...new Set(groups.map((g) => g.trim()).filter((g) => g.length > 0))].sort();
 }
 
 function validateName(raw: string | undefined): string {

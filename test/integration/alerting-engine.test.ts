@@ -256,7 +256,7 @@ describe('host rules', () => {
       if (patch.status) h.c.bus.emit({ type: 'host_updated', host: now });
       else h.c.bus.emit({ type: 'docker_host_updated', host: { ...summary, docker_status: now.docker_status, docker_status_reason: now.docker_status_reason } });
     };
-    const summary = { id, name: 'lab-b', host: '127.0.0.1', transport: 'ssh' as const, status: 'online' as const, docker_enabled: true, docker_version: null, docker_last_collect_at: null, containers_running: 0, containers_total: 0, open_alerts: 0, capabilities: { redeploy: true, compose_actions: true, host_metrics: true, prune: [], live_logs: true } };
+    const summary = { id, name: 'lab-b', host: '127.0.0.1', transport: 'ssh' as const, status: 'online' as const, groups: [], docker_enabled: true, docker_version: null, docker_last_collect_at: null, containers_running: 0, containers_total: 0, open_alerts: 0, capabilities: { redeploy: true, compose_actions: true, host_metrics: true, prune: [], live_logs: true } };
     expect(host.status).toBe('online');
     await announce({ status: 'offline', status_reason: 'connect ECONNREFUSED' });
     const m = await ntfy.waitFor((x) => x.title === '🚨 Host Alert - lab-b');

@@ -1,5 +1,5 @@
-// Hosts from another source than "by hand": a Portainer environment (no API creates one yet, the next issue's sync
-// will, so the tests insert it through the repository) has no SSH fields, and its name is unique within its Portainer
+// Hosts from another source than "by hand": a Portainer environment (the tests insert it through the repository, as
+// the Portainer sync does) has no SSH fields, and its name is unique within its Portainer
 // server only. Through the real API on real SQLite.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HostRow } from '../../src/db/schema.js';
@@ -42,20 +42,30 @@ describe('hosts discovered on a Portainer server', () => {
     expect((await all()).filter((h) => h.name === 'docker1').map((h) => h.host).sort()).toEqual(['docker1.lan', null].sort());
   });
 
-  it('renames within the source: free across sources, 409 within one', async () => {
+  it('a discovered host keeps Portainer\'s name (422, changing nothing); one made by hand may take any free name', async () => {
     const a = await discovered('env-a', 2, 1);
     const b = await discovered('env-b', 2, 2);
     const manual = await ts.api('POST', '/api/hosts', { body: { name: 'env-c', host: 'c.lan' } });
-    const clash = await ts.api('PATCH', `/api/hosts/${b.id}`, { body: { name: 'env-a' } });
-    expect(clash.status).toBe(409);
-    expect(clash.body).toEqual({ error: 'host_exists', message: expect.stringContaining('env-a') });
-    const across = await ts.api('PATCH', `/api/hosts/${b.id}`, { body: { name: 'env-c', os_type: 'linux' } });
-    expect(across.status).toBe(200);
-    expect(across.body).toMatchObject({ name: 'env-c', os_type: 'linux', host: null, portainer_server_id: 2, portainer_endpoint_id: 2 });
+    for (const name of ['env-a', 'env-z']) {
+      const r = await ts.api('PATCH', `/api/hosts/${b.id}`, { body: { name } });
+      expect(r.status, name).toBe(422);
+      expect(r.body).toEqual({ error: 'invalid_input', message: expect.stringContaining('rename the environment in Portainer') });
+    }
+    // its own name again is no rename; the OS label is ours to set
+    const same = await ts.api('PATCH', `/api/hosts/${b.id}`, { body: { name: 'env-b', os_type: 'linux' } });
+    expect(same.status).toBe(200);
+    expect(same.body).toMatchObject({ name: 'env-b', os_type: 'linux', host: null, portainer_server_id: 2, portainer_endpoint_id: 2 });
     const manualToA = await ts.api('PATCH', `/api/hosts/${manual.body.id}`, { body: { name: 'env-a' } });
     expect(manualToA.status).toBe(200);
     expect(manualToA.body).toMatchObject({ name: 'env-a', host: 'c.lan' });
     expect((await ts.api('GET', `/api/hosts/${a.id}`)).body.name).toBe('env-a');
+  });
+
+  it('a discovered host named with a space (Portainer allows it) still takes a groups change', async () => {
+    const p = await discovered('Salon NAS', 2, 3);
+    const r = await ts.api('PATCH', `/api/hosts/${p.id}`, { body: { groups: ['maison'] } });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body).toMatchObject({ name: 'Salon NAS', groups: ['maison'] });
   });
 
   it('refuses SSH fields and transport changes on a discovered host with 422, changing nothing', async () => {

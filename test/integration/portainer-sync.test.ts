@@ -183,15 +183,31 @@ describe('the sync', () => {
   });
 
   it('gives new hosts the default group, unless a host of that name already sits in that group', async () => {
-    // a host added by hand, of the same name as an environment, already in the group (no API sets groups yet)
+    // a host added by hand, of the same name as an environment, already in the group
     const byHand = (await ts.api('POST', '/api/hosts', { body: { name: 'env-agent', host: 'env-agent.lan' } }));
     const id = byHand.status === 201 ? byHand.body.id : (await ts.container.repos.hosts.getByName('env-agent'))!.id;
-    await ts.container.repos.hosts.update(id, { groups: JSON.stringify(['lab']) });
+    expect((await ts.api('PATCH', `/api/hosts/${id}`, { body: { groups: ['lab'] } })).body.groups).toEqual(['lab']);
     const s = await addServer({ default_group: 'lab' });
     await sync(s.id);
     const hosts = Object.fromEntries((await hostsOf(s.id)).map((h) => [h.name, h]));
     expect(hosts['env-local']!.groups).toEqual(['lab']);
     expect(hosts['env-agent']!.groups).toEqual([]);
+  });
+
+  it('groups set by hand on a discovered host survive the sync; its name stays Portainer\'s (422 says where to rename)', async () => {
+    const s = await addServer({ default_group: 'lab' });
+    await sync(s.id);
+    const local = (await hostsOf(s.id)).find((h) => h.name === 'env-local')!;
+    const set = await ts.api('PATCH', `/api/hosts/${local.id}`, { body: { groups: ['Salle serveur', 'lab'] } });
+    expect(set.status, JSON.stringify(set.body)).toBe(200);
+    expect(set.body.groups).toEqual(['Salle serveur', 'lab']);
+    const rename = await ts.api('PATCH', `/api/hosts/${local.id}`, { body: { name: 'my-name' } });
+    expect(rename.status).toBe(422);
+    expect(rename.body).toEqual({ error: 'invalid_input', message: expect.stringContaining('rename the environment in Portainer') });
+    await sync(s.id);
+    expect((await ts.api('GET', `/api/hosts/${local.id}`)).body).toMatchObject({ name: 'env-local', groups: ['Salle serveur', 'lab'] });
+    const inGroup = await ts.api('GET', `/api/docker/hosts?group=${encodeURIComponent('Salle serveur')}`, { role: 'viewer' });
+    expect(inGroup.body.hosts.map((h: { id: number }) => h.id)).toEqual([local.id]);
   });
 
   it('password auth works too, and an operator may sync but not test or edit', async () => {

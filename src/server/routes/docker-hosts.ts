@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { DockerModule } from '../../services/docker/index.js';
 import { IdParams, errors } from '../../contract/common.js';
 import type { App } from '../types.js';
+import { HostListQuery } from '../../contract/hosts.js';
 import {
   CollectResultSchema,
   ComposeParams,
@@ -25,9 +26,11 @@ const tags = ['docker'];
 export default async function dockerHostRoutes(app: App, opts: { docker: DockerModule }) {
   const { service, actions, reads } = opts.docker;
 
-  app.get('/api/docker/hosts', { config: { access: 'viewer' }, schema: { tags, response: { 200: DockerHostListSchema, ...errors(401) } } }, async () => ({
-    hosts: await service.summaries(),
-  }));
+  app.get(
+    '/api/docker/hosts',
+    { config: { access: 'viewer' }, schema: { tags, querystring: HostListQuery, response: { 200: DockerHostListSchema, ...errors(401, 422) } } },
+    async (req) => ({ hosts: (await service.summaries()).filter((h) => req.query.group === undefined || h.groups.includes(req.query.group)) }),
+  );
 
   for (const verb of ['enable', 'disable'] as const) {
     app.post(

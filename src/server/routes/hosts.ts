@@ -5,6 +5,7 @@ import { IdParams, errors } from '../../contract/common.js';
 import {
   CheckResultSchema,
   HostBody,
+  HostListQuery,
   HostListSchema,
   HostPatchBody,
   HostSchema,
@@ -18,9 +19,11 @@ export default async function hostRoutes(app: App, opts: { hosts: HostService; m
   const { hosts } = opts;
   const tags = ['hosts'];
 
-  app.get('/api/hosts', { config: { access: 'viewer' }, schema: { tags, response: { 200: HostListSchema, ...errors(401) } } }, async () => ({
-    hosts: await hosts.list(),
-  }));
+  app.get(
+    '/api/hosts',
+    { config: { access: 'viewer' }, schema: { tags, querystring: HostListQuery, response: { 200: HostListSchema, ...errors(401, 422) } } },
+    async (req) => ({ hosts: (await hosts.list()).filter((h) => req.query.group === undefined || h.groups.includes(req.query.group)) }),
+  );
 
   app.post(
     '/api/hosts',

@@ -1,4 +1,5 @@
 import type { EventBus } from '../../core/event-bus.js';
+import { parseJson } from '../../core/time.js';
 import { AppError, conflict, notFound } from '../../core/errors.js';
 import { Semaphore } from '../../core/semaphore.js';
 import type { DockerContainer, DockerHostSummary } from '../../core/types.js';
@@ -145,6 +146,7 @@ export class DockerService {
       host: h.host,
       transport: h.transport as DockerHostSummary['transport'],
       status: h.status as DockerHostSummary['status'],
+      groups: parseJson<string[]>(h.groups, []),
       docker_enabled: h.docker_enabled === 1,
       docker_status: h.docker_status as DockerHostSummary['docker_status'],
       docker_status_reason: h.docker_status_reason,

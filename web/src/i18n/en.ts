@@ -65,6 +65,7 @@ export const en = {
   'activity.none': 'No activity.', 'activity.allStatuses': 'All statuses', 'activity.allHosts': 'All hosts', 'activity.actionFilter': 'Action (e.g. docker.container.stop)',
   'activity.output': 'Show the output', 'activity.noOutput': 'No output.',
   'hosts.add': 'Add a host', 'hosts.edit': 'Edit {name}', 'hosts.saved': '{name} saved', 'hosts.added': '{name} added', 'hosts.address': 'Address or DNS name',
+  'groups.label': 'Group', 'groups.all': 'All groups', 'hosts.groups': 'Groups (comma-separated)', 'hosts.fromPortainer': 'This host comes from Portainer: its name and address are managed there.',
   'hosts.port': 'SSH port', 'hosts.user': 'SSH user', 'hosts.os': 'OS (optional)', 'hosts.none': 'No host yet: add one or import an Ansible inventory.',
   'hosts.check': 'Check', 'hosts.checkResult': 'Check of {name}', 'hosts.forgetKey': 'Forget the pinned host key', 'hosts.keyForgotten': 'Host key of {name} forgotten: the next check pins the new one',
   'hosts.notPinned': 'not pinned yet', 'hosts.dockerEnabled': 'Docker enabled on {name}', 'hosts.deleteTitle': 'Delete {name}?',

@@ -67,6 +67,7 @@ export const fr: Record<MessageKey, string> = {
   'activity.none': 'Aucune activité.', 'activity.allStatuses': 'Tous les statuts', 'activity.allHosts': 'Tous les hôtes', 'activity.actionFilter': 'Action (ex. docker.container.stop)',
   'activity.output': 'Afficher la sortie', 'activity.noOutput': 'Aucune sortie.',
   'hosts.add': 'Ajouter un hôte', 'hosts.edit': 'Modifier {name}', 'hosts.saved': '{name} enregistré', 'hosts.added': '{name} ajouté', 'hosts.address': 'Adresse ou nom DNS',
+  'groups.label': 'Groupe', 'groups.all': 'Tous les groupes', 'hosts.groups': 'Groupes (séparés par des virgules)', 'hosts.fromPortainer': 'Cet hôte vient de Portainer : son nom et son adresse se gèrent là-bas.',
   'hosts.port': 'Port SSH', 'hosts.user': 'Utilisateur SSH', 'hosts.os': 'OS (facultatif)', 'hosts.none': "Aucun hôte : ajoutez-en un ou importez un inventaire Ansible.",
   'hosts.check': 'Vérifier', 'hosts.checkResult': 'Vérification de {name}', 'hosts.forgetKey': "Oublier la clé d'hôte épinglée", 'hosts.keyForgotten': "Clé d'hôte de {name} oubliée : la prochaine vérification épinglera la nouvelle",
   'hosts.notPinned': 'pas encore épinglée', 'hosts.dockerEnabled': 'Docker activé sur {name}', 'hosts.deleteTitle': 'Supprimer {name} ?',

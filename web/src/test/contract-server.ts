@@ -10,6 +10,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Alert, CollectResult, DockerContainer, DockerHostSummary, Host, LogLine, Role, Task } from '../../../src/core/types';
 import type { CapturedLine, PortainerEndpoint, PortainerServer } from '../api/api';
+import { Value } from '@sinclair/typebox/value';
+import { HostPatchBody } from '../../../src/contract/hosts';
 import { contractViolation } from './contract-schemas';
 
 interface Account { id: number; username: string; password: string; role: Role }
@@ -108,6 +110,15 @@ export class ContractServer {
     let m: RegExpMatchArray | null;
     if (p === '/api/auth/me') return send(200, { id: acc.id, username: acc.username, role: acc.role });
     if (p === '/api/hosts' && method === 'GET') return send(200, { hosts: this.hosts });
+    if ((m = p.match(/^\/api\/hosts\/(\d+)$/)) && method === 'PATCH') {
+      if (!need('admin')) return;
+      const i = this.hosts.findIndex((h) => h.id === Number(m![1]));
+      if (i < 0) return send(404, { error: 'not_found', message: 'No such host' });
+      // The real route's body schema: the UI must send what the server accepts.
+      if (!Value.Check(HostPatchBody, body)) return send(422, { error: 'validation_failed', message: [...Value.Errors(HostPatchBody, body)].map((e) => `${e.path} ${e.message}`).join('; ') });
+      this.hosts[i] = { ...this.hosts[i]!, ...(body as object), updated_at: new Date().toISOString() };
+      return send(200, this.hosts[i]);
+    }
     if (p === '/api/docker/hosts') return send(200, { hosts: this.dockerHosts });
     if (p === '/api/alerts' || p === '/api/docker/alerts') {
       const st = url.searchParams.get('state') ?? 'open';

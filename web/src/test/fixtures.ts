@@ -9,7 +9,7 @@ const NOW = '2026-01-10T10:00:00.000Z';
 
 export function dockerHost(id: number, over: Partial<DockerHostSummary> = {}): DockerHostSummary {
   return {
-    id, name: `host${id}`, host: `127.0.10.${id}`, transport: 'ssh', status: 'online', docker_enabled: true,
+    id, name: `host${id}`, host: `127.0.10.${id}`, transport: 'ssh', status: 'online', groups: [], docker_enabled: true,
     docker_status: 'online', docker_status_reason: null, docker_version: '28.5.1', docker_last_collect_at: NOW,
     containers_running: 2, containers_total: 3, open_alerts: 0,
     capabilities: { redeploy: true, compose_actions: true, host_metrics: true, prune: ['containers', 'images', 'volumes', 'networks'], live_logs: true },

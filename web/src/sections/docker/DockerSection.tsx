@@ -4,12 +4,14 @@ import { lazy } from '../../components/Lazy';
 import { useServices } from '../../context';
 import { HostGrid } from './HostCard';
 import { LoadState } from '../../components/LoadState';
+import { GroupFilter, groupsOf, inGroup } from '../../components/GroupFilter';
 
 const HostDetail = lazy(() => import('./HostDetail').then((m) => m.HostDetail));
 
 export function DockerSection({ parts }: { parts: string[] }) {
   const { docker, i18n } = useServices();
   const [filter, setFilter] = useState<'all' | 'enabled'>('all');
+  const [group, setGroup] = useState('');
   const id = Number(parts[0]);
   const detail = !!parts[0] && Number.isInteger(id);
   // Opening a host by its address: fetch its containers while the detail view's code loads, not after.
@@ -17,7 +19,7 @@ export function DockerSection({ parts }: { parts: string[] }) {
     if (detail && (parts[1] ?? 'containers') === 'containers') void docker.loadContainers(id).catch(() => undefined);
   }, [detail, id]);
   if (detail) return <HostDetail hostId={id} tab={parts[1] ?? 'containers'} />;
-  const hosts = docker.hosts.value.filter((h) => filter === 'all' || h.docker_enabled);
+  const hosts = docker.hosts.value.filter((h) => (filter === 'all' || h.docker_enabled) && inGroup(group, h));
   return (
     <section aria-labelledby="docker-title" class="flex flex-col gap-4">
       <div class="flex flex-wrap items-center gap-2">
@@ -27,6 +29,7 @@ export function DockerSection({ parts }: { parts: string[] }) {
           <option value="all">{i18n.t('docker.allHosts')}</option>
           <option value="enabled">{i18n.t('docker.enabledHosts')}</option>
         </select>
+        <GroupFilter id="docker-group" groups={groupsOf(docker.hosts.value)} value={group} onChange={setGroup} />
       </div>
       {docker.loaded.value ? <HostGrid hosts={hosts} /> : <LoadState error={docker.error.value} />}
     </section>

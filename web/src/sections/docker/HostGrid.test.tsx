@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { $, $$, click, mount, pushWs, resetBrowser, restore, startServer, teardown, waitFor, type Mounted } from '../../test/harness';
+import { $, $$, choose, click, mount, pushWs, resetBrowser, restore, startServer, teardown, waitFor, type Mounted } from '../../test/harness';
 import { FakeSocket } from '../../test/fake-socket';
 import { container, dockerHost } from '../../test/fixtures';
 import type { ContractServer } from '../../test/contract-server';
@@ -29,6 +29,30 @@ describe('Docker host grid', () => {
     // A host without Docker offers "Enable Docker" to an admin, and no detail view yet.
     expect($(cards[2], '[data-testid=enable-docker]')).not.toBeNull();
     expect($(cards[2], '[data-testid=open-host]')).toBeNull();
+  });
+
+  it('filters the cards by group, live updates included', async () => {
+    server.dockerHosts[0]!.groups = ['storage'];
+    server.dockerHosts[1]!.groups = ['edge', 'storage'];
+    m = mount(server, undefined, { loginAs: 'viewer' });
+    await restore(m);
+    await waitFor(() => $$(m.root, '.docker-host-card').length === 3);
+    await choose($(m.root, '#docker-group') as HTMLSelectElement, 'edge');
+    await waitFor(() => $$(m.root, '.docker-host-card').length === 1);
+    expect($$(m.root, '.docker-host-card').map((c) => c.dataset.hostId)).toEqual(['2']);
+    await choose($(m.root, '#docker-group') as HTMLSelectElement, 'storage');
+    await waitFor(() => $$(m.root, '.docker-host-card').length === 2);
+    // a live update that takes a host out of the group takes its card out of the filtered grid
+    FakeSocket.latest().open();
+    await pushWs({ type: 'docker_host_updated', host: { ...server.dockerHosts[0]!, groups: [] } });
+    await waitFor(() => $$(m.root, '.docker-host-card').length === 1);
+  });
+
+  it('offers no group filter when no host has a group', async () => {
+    m = mount(server, undefined, { loginAs: 'viewer' });
+    await restore(m);
+    await waitFor(() => $$(m.root, '.docker-host-card').length === 3);
+    expect($(m.root, '[data-testid=group-filter]')).toBeNull();
   });
 
   it('a docker_host_updated message updates the card in place, without a reload', async () => {

@@ -12,6 +12,7 @@ import type { MessageKey } from '../../i18n';
 import { HostForm, ImportDialog } from './HostForm';
 import { SshKeyPanel } from './SshKeyPanel';
 import { LoadState } from '../../components/LoadState';
+import { GroupFilter, groupsOf, inGroup } from '../../components/GroupFilter';
 
 function usage(used: number | null | undefined, total: number | null | undefined): string {
   if (!used || !total) return '—';
@@ -24,6 +25,7 @@ export function HostsSection() {
   const [editing, setEditing] = useState<Host | null | 'new'>(null);
   const [importing, setImporting] = useState(false);
   const [deleting, setDeleting] = useState<Host | null>(null);
+  const [group, setGroup] = useState('');
   const [checked, setChecked] = useState<{ host: Host; result: CheckResult } | null>(null);
   const { busy, run } = useAction();
   const isAdmin = auth.can('admin');
@@ -49,11 +51,12 @@ export function HostsSection() {
     if (ok) hosts.drop(h.id);
   };
 
-  const list = hosts.hosts.value;
+  const list = hosts.hosts.value.filter((h) => inGroup(group, h));
   return (
     <section aria-labelledby="hosts-title" class="flex flex-col gap-4">
       <div class="flex flex-wrap items-center gap-2">
         <h1 id="hosts-title" class="mr-auto text-xl font-semibold">{t('nav.hosts')}</h1>
+        <GroupFilter id="hosts-group" groups={groupsOf(hosts.hosts.value)} value={group} onChange={setGroup} />
         {isAdmin && <button type="button" class="btn" data-testid="hosts-import" onClick={() => setImporting(true)}>{t('hosts.import')}</button>}
         {isAdmin && <button type="button" class="btn btn-primary" data-testid="hosts-add" onClick={() => setEditing('new')}><Icon name="plus" size={16} /> {t('hosts.add')}</button>}
       </div>
@@ -66,7 +69,7 @@ export function HostsSection() {
             <tbody>
               {list.map((h) => (
                 <tr key={h.id} data-testid="host-row" data-host-id={h.id}>
-                  <td class="font-medium">{h.name}{h.groups.length > 0 && <div class="text-xs text-muted">{h.groups.join(', ')}</div>}</td>
+                  <td class="font-medium">{h.name}{h.groups.length > 0 && <div class="text-xs text-muted" data-testid="host-groups">{h.groups.join(', ')}</div>}</td>
                   <td class="mono text-xs whitespace-nowrap">{h.host !== null ? `${h.username}@${h.host}:${h.port}` : h.transport}</td>
                   <td><Badge tone={stateTone(h.status)}>{t(`hostStatus.${h.status}` as MessageKey)}</Badge>
                     {h.status_reason && h.status !== 'online' && <div class="max-w-[14rem] truncate text-xs text-err" title={h.status_reason}>{h.status_reason}</div>}</td>
