@@ -1,3 +1,4 @@
+import net from 'node:net';
 import path from 'node:path';
 
 /**
@@ -39,7 +40,11 @@ export interface Config {
   webDir: string;
   schedulerEnabled: boolean;
   loginRateLimit: number;
-  trustProxy: boolean;
+  /**
+   * Which X-Forwarded-For hops to believe: false (none: the TCP peer is the client), a number of proxies in front, or
+   * the proxies' addresses/CIDRs. Never "every hop": the leftmost entry is whatever the client wrote.
+   */
+  trustProxy: false | number | string[];
 }
 
 export class ConfigError extends Error {
@@ -74,6 +79,23 @@ function bool(env: Env, name: string, fallback: boolean): boolean {
   if (/^(1|true|yes|on)$/i.test(raw)) return true;
   if (/^(0|false|no|off)$/i.test(raw)) return false;
   throw new ConfigError(name, `expected true or false, got "${raw}"`);
+}
+
+/** `true` is one proxy in front (the client is the address it appended); `2` two; or `10.0.0.2,192.168.1.0/24`. */
+function trustProxy(env: Env, name: string): false | number | string[] {
+  const raw = str(env, name);
+  if (raw === null || /^(0|false|no|off)$/i.test(raw)) return false;
+  if (/^(true|yes|on)$/i.test(raw)) return 1;
+  if (/^\d+$/.test(raw)) {
+    const n = Number(raw);
+    if (n > 10) throw new ConfigError(name, `expected at most 10 proxies in front, got ${n}`);
+    return n;
+  }
+  const list = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const known = (a: string) => /^(loopback|linklocal|uniquelocal)$/.test(a) || (/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(a) && net.isIP(a.split('/')[0]!) !== 0);
+  const bad = list.find((a) => !known(a));
+  if (bad !== undefined) throw new ConfigError(name, `expected true, false, a number of proxies, or proxy addresses/CIDRs separated by commas; "${bad}" is none of these`);
+  return list;
 }
 
 function url(env: Env, name: string, protocols: string[]): string | null {
@@ -132,6 +154,6 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     webDir: path.resolve(cwd, str(env, 'HOMELAB_WEB_DIR') ?? 'web/dist'),
     schedulerEnabled: bool(env, 'HOMELAB_SCHEDULER', true),
     loginRateLimit: int(env, 'HOMELAB_LOGIN_RATE_LIMIT', 10, 1, 10000),
-    trustProxy: bool(env, 'HOMELAB_TRUST_PROXY', false),
+    trustProxy: trustProxy(env, 'HOMELAB_TRUST_PROXY'),
   };
 }

@@ -21,11 +21,16 @@ import { registerExtraRoutes } from './routes/index.js';
  * Builds the whole HTTP app from a container. Used by main.ts (which only adds listen + shutdown) and by tests
  * (app.inject or a real port). Plugins load in order: external wrappers, our own, then routes.
  */
+function trustHops(n: number): (address: string, hop: number) => boolean {
+  return (_address, hop) => hop < n;
+}
+
 export async function buildApp(c: Container, options: FastifyServerOptions = {}): Promise<App> {
   const app = Fastify({
     loggerInstance: c.logger,
-    // X-Forwarded-For is believed only behind a reverse proxy the admin declared (else any client picks its IP).
-    trustProxy: c.config.trustProxy,
+    // X-Forwarded-For is believed only behind a reverse proxy the admin declared (else any client picks its IP), and
+    // only as many hops as declared: a count N trusts the N nearest hops (the peer and N-1 proxies before it).
+    trustProxy: typeof c.config.trustProxy === 'number' ? trustHops(c.config.trustProxy) : c.config.trustProxy,
     bodyLimit: 4 * 1024 * 1024,
     // Over-long path parameters must reach our validation (422 with the reason), not Fastify's bare 400.
     routerOptions: { maxParamLength: 2048 },

@@ -1,9 +1,13 @@
+import { AppError } from '../../core/errors.js';
+import { LoginThrottle } from '../../services/login-throttle.js';
 import type { AuthService } from '../../services/auth.service.js';
 import { errors } from '../../contract/common.js';
 import { LoginBody, LoginResultSchema, MeSchema } from '../../contract/users.js';
 import type { App } from '../types.js';
 
 export default async function authRoutes(app: App, opts: { auth: AuthService; users: { get(id: number): Promise<unknown> }; loginRateLimit: number }) {
+  // An account's budget: five clients' worth of failures per 15 minutes, so one guessing client never locks it.
+  const throttle = new LoginThrottle(opts.loginRateLimit * 5);
   app.post(
     '/api/auth/login',
     {
@@ -12,9 +16,11 @@ export default async function authRoutes(app: App, opts: { auth: AuthService; us
         rateLimit: {
           max: opts.loginRateLimit,
           timeWindow: 60_000,
-          // Keyed on the TCP peer, not request.ip: the app trusts X-Forwarded-For from anyone (trustProxy: true),
-          // so request.ip is whatever the client claims and a new header per attempt would get a new budget.
-          keyGenerator: (req) => req.socket.remoteAddress ?? req.ip,
+          // request.ip is the TCP peer unless HOMELAB_TRUST_PROXY names the proxies in front (a count or their
+          // addresses, never "every hop"); then it is the client address the trusted proxy reported, which the client
+          // cannot choose (what it writes itself sits left of that entry). So each client behind the proxy has its own
+          // budget, and a new X-Forwarded-For per attempt gets none.
+          keyGenerator: (req) => req.ip,
         },
       },
       schema: {
@@ -27,7 +33,19 @@ export default async function authRoutes(app: App, opts: { auth: AuthService; us
         },
       },
     },
-    async (req) => opts.auth.login(req.body.username, req.body.password),
+    async (req) => {
+      // Per account too: the per-address budget alone lets one account be tried from many addresses.
+      const { username, password } = req.body;
+      throttle.check(username);
+      try {
+        const result = await opts.auth.login(username, password);
+        throttle.succeeded(username);
+        return result;
+      } catch (err) {
+        if (err instanceof AppError && err.statusCode === 401) throttle.failed(username);
+        throw err;
+      }
+    },
   );
 
   app.get(
