@@ -112,6 +112,28 @@ describe('LocalTransport.exec', () => {
     await until(() => !running(`--since '${since}'`) && !running(`--since ${since}`), 5_000);
   });
 
+  it('the docker CLI gets DOCKER_HOST and PATH, never the server\'s HOMELAB_* secrets', async () => {
+    // a "docker" first on PATH that prints the environment it was given, run by a real command line of commands.ts
+    const bin = `${D}/envbin`;
+    mkdirSync(bin, { recursive: true });
+    writeFileSync(`${bin}/docker`, '#!/bin/sh\nenv\n', { mode: 0o755 });
+    const saved = { PATH: process.env.PATH, HOMELAB_SECRET_KEY: process.env.HOMELAB_SECRET_KEY, HOMELAB_ADMIN_PASSWORD: process.env.HOMELAB_ADMIN_PASSWORD };
+    try {
+      Object.assign(process.env, { PATH: `${bin}:${process.env.PATH}`, HOMELAB_SECRET_KEY: 'k'.repeat(44), HOMELAB_ADMIN_PASSWORD: 'hunter2-secret' });
+      const out = (await new LocalTransport({ dockerHost: DOCKER_HOST }).exec(c.dockerVersion())).stdout;
+      const vars = new Map(out.split('\n').filter((l) => l.includes('=')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+      expect(vars.get('DOCKER_HOST')).toBe(DOCKER_HOST);
+      expect(vars.get('PATH')).toContain(bin);
+      expect([...vars.keys()].filter((k) => k.startsWith('HOMELAB_'))).toEqual([]);
+      expect(out).not.toContain('hunter2-secret');
+    } finally {
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
+  });
+
   it('too much output kills the command', async () => {
     await expect(t.exec(c.dockerVersion(), { maxOutputBytes: 10 })).rejects.toBeInstanceOf(LocalOutputLimitError);
   });

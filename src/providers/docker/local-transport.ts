@@ -49,6 +49,17 @@ export interface LocalTransportOptions {
 
 const DEFAULT_MAX_OUTPUT = 32 * 1024 * 1024;
 
+/** What the docker CLI (and its plugins) may need from the server's environment: the rest stays with the server. */
+const PASSED = /^(PATH|HOME|USER|LOGNAME|LANG|LC_[A-Z]+|TZ|TMPDIR|XDG_RUNTIME_DIR|XDG_CONFIG_HOME|DOCKER_[A-Z_]+|SSL_CERT_(FILE|DIR)|HTTPS?_PROXY|NO_PROXY|https?_proxy|no_proxy)$/;
+
+/**
+ * The server's environment minus everything docker does not use: HOMELAB_* (the secret key, the JWT secret, the
+ * admin password) and whatever else the service manager set never reach the CLI or a plugin it runs.
+ */
+export function dockerEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([k, v]) => v !== undefined && PASSED.test(k)));
+}
+
 export class LocalTransport {
   readonly kind = 'local' as const;
   private readonly execTimeoutMs: number;
@@ -58,7 +69,7 @@ export class LocalTransport {
   constructor(opts: LocalTransportOptions = {}) {
     this.execTimeoutMs = opts.execTimeoutMs ?? 15_000;
     this.killGraceMs = opts.killGraceMs ?? 2_000;
-    this.env = { ...process.env, ...opts.env, ...(opts.dockerHost ? { DOCKER_HOST: opts.dockerHost } : {}) };
+    this.env = { ...dockerEnv(process.env), ...opts.env, ...(opts.dockerHost ? { DOCKER_HOST: opts.dockerHost } : {}) };
   }
 
   exec(cmd: ShellCommand, opts: ExecOptions = {}): Promise<ExecResult> {
