@@ -11,7 +11,7 @@ import { TokenRepository } from './db/repositories/token.repository.js';
 import { UserRepository } from './db/repositories/user.repository.js';
 import { Scheduler, staggerDelay } from './jobs/scheduler.js';
 import { LocalTransport } from './providers/docker/local-transport.js';
-import { Engines } from './providers/registry.js';
+import { Engines, type ProviderDeps } from './providers/registry.js';
 import { WsHub } from './server/ws/hub.js';
 import { registerLogTopics } from './server/ws/logs.js';
 import { type AlertingModule, setupAlerting } from './services/alerts/index.js';
@@ -83,7 +83,9 @@ export async function createContainer(config: Config, logger: Logger): Promise<C
   };
   const interrupted = await repos.tasks.failInterrupted();
   if (interrupted) logger.warn({ tasks: interrupted }, 'tasks interrupted by the last shutdown marked failed');
-  const core = buildCore(config, logger, repos);
+  // The engines of Portainer hosts need the Portainer area, which needs the core: bound once the area exists.
+  let portainerServers: PortainerModule['servers'] | undefined;
+  const core = buildCore(config, logger, repos, { clientFor: (id) => portainerServers?.clientFor(id) ?? null });
   const docker = setupDocker({ config, logger, db: db.kysely, hosts: repos.hosts, bus: core.bus, engines: core.engines, tasks: core.tasks, scheduler: core.scheduler });
   registerLogTopics(core.hub, docker.liveLogs);
   const alerting = await setupAlerting({
@@ -110,13 +112,16 @@ export async function createContainer(config: Config, logger: Logger): Promise<C
     removeHost: (hostId) => core.hosts.remove(hostId),
     publishDockerHost: (hostId) => docker.service.publishHost(hostId),
   });
+  portainerServers = portainer.servers;
+  // Before any collection can ask (the Docker area starts first): the servers' connection settings, read once.
+  await portainer.servers.loadConnections();
   return assemble({ ...core, config, logger, db, repos, docker, alerting, portainer });
 }
 
 type Core = Pick<Container, 'secretBox' | 'sshKey' | 'bus' | 'pool' | 'engines' | 'auth' | 'users' | 'hosts' | 'tasks' | 'metrics' | 'hub' | 'scheduler'>;
 
 /** Keys, the bus, the SSH pool and the provider registry, and the services every area shares. */
-function buildCore(config: Config, logger: Logger, repos: Repos): Core {
+function buildCore(config: Config, logger: Logger, repos: Repos, portainer: ProviderDeps['portainer']): Core {
   const secretBox = loadSecretBox(config.dataDir, config.secretKey);
   const sshKey = loadSshKey(config.dataDir, config.sshKeyFile);
   const bus = new EventBus((err, event) => logger.error({ err, event: event.type }, 'event subscriber failed'));
@@ -129,7 +134,7 @@ function buildCore(config: Config, logger: Logger, repos: Repos): Core {
     onHostKeyPinned: (target, fingerprint) => hosts?.pinIfUnset(target.hostId, fingerprint),
   });
   hosts = new HostService(repos.hosts, pool, bus, config.sshUser);
-  const engines = new Engines({ pool, local: new LocalTransport(), execTimeoutMs: config.sshExecTimeoutMs, log: logger.child({ area: 'docker' }) });
+  const engines = new Engines({ pool, local: new LocalTransport(), execTimeoutMs: config.sshExecTimeoutMs, log: logger.child({ area: 'docker' }), portainer });
   const auth = new AuthService(repos.users, repos.tokens, config.jwtSecret ?? secretBox.derive('jwt'), config.jwtTtlSeconds);
   return {
     secretBox,

@@ -37,6 +37,11 @@ export function statusOfError(err: PortainerError): { status: 'error' | 'unreach
  */
 export class PortainerService {
   private readonly clients = new Map<number, { key: string; api: PortainerApi }>();
+  /**
+   * Each server's row as last written by this service, for the engines of its hosts, which ask synchronously
+   * (Engines.forHost): only its URL, credentials and pin matter there, and only this service changes those.
+   */
+  private readonly connections = new Map<number, PortainerServerRow>();
 
   constructor(
     private readonly repo: PortainerRepository,
@@ -45,6 +50,16 @@ export class PortainerService {
     private readonly hosts: PortainerHostsPort,
     private readonly onChange: (serverId: number, row: PortainerServerRow | null) => void = () => {},
   ) {}
+
+  async loadConnections(): Promise<void> {
+    for (const row of await this.repo.list()) this.connections.set(row.id, row);
+  }
+
+  /** The client a host of this server reaches its environment with; null for a server that does not exist. */
+  clientFor(id: number): PortainerApi | null {
+    const row = this.connections.get(id);
+    return row ? this.client(row) : null;
+  }
 
   async list(): Promise<PortainerServer[]> {
     const [rows, counts] = await Promise.all([this.repo.list(), this.hosts.countByServer()]);
@@ -79,6 +94,7 @@ export class PortainerService {
     } as const;
     if (await this.repo.getByName(name)) throw conflict('portainer_server_exists', `a Portainer server named ${name} already exists`);
     const row = await this.repo.create(fields);
+    this.connections.set(row.id, row);
     this.onChange(row.id, row);
     return this.toApi(row, 0);
   }
@@ -105,6 +121,7 @@ export class PortainerService {
       if (other && other.id !== id) throw conflict('portainer_server_exists', `a Portainer server named ${name} already exists`);
     }
     const row = (await this.repo.update(id, fields))!;
+    this.connections.set(id, row);
     this.dropClient(id);
     this.onChange(id, row);
     return this.get(id);
@@ -115,6 +132,7 @@ export class PortainerService {
     const hostIds = await this.repo.remove(id);
     if (hostIds === null) throw notFound('Portainer server', id);
     this.dropClient(id);
+    this.connections.delete(id);
     this.onChange(id, null);
     this.hosts.removed(hostIds);
   }
@@ -131,10 +149,11 @@ export class PortainerService {
       const status = await api.test();
       const endpoints = await api.endpoints();
       const pin = row.tls_fingerprint ?? (status.fingerprint ? normaliseFingerprint(status.fingerprint) : null);
-      await this.repo.update(id, {
+      const updated = await this.repo.update(id, {
         status: 'online', status_reason: null, version: status.version, instance_id: status.instance_id, tls_fingerprint: pin,
         endpoints_total: endpoints.length, endpoints_up: endpoints.filter((e) => e.status === 'up').length,
       });
+      if (updated) this.connections.set(id, updated);
       // The client was made before the pin: the next one dials with it.
       if (pin !== row.tls_fingerprint) this.dropClient(id);
       return { ok: true, version: status.version, instance_id: status.instance_id, endpoints: endpoints.length, tls_fingerprint: pin };
