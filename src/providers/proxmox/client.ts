@@ -67,7 +67,7 @@ export class ProxmoxClient implements ProxmoxApi {
 
   private layer(allowUnpinned: boolean): HttpLayer {
     const policy: TlsPolicy = { pinned: () => this.pinned, ca: this.opts.caPem, allowUnpinned, seen: (fp) => (this.lastSeen = fp) };
-    return new HttpLayer(this.opts.host, this.opts.port, policy);
+    return new HttpLayer(this.opts.host, this.opts.port, policy, this.timeoutMs);
   }
 
   get fingerprint(): string | null {
@@ -107,19 +107,19 @@ export class ProxmoxClient implements ProxmoxApi {
     return this.get('/nodes');
   }
 
-  nodeStatus(node: string): Promise<PveNodeStatus> {
+  async nodeStatus(node: string): Promise<PveNodeStatus> {
     return this.get(`/nodes/${checkNode(node)}/status`);
   }
 
-  guests(node: string, type: GuestType, o: { full?: boolean } = {}): Promise<PveGuestListEntry[]> {
+  async guests(node: string, type: GuestType, o: { full?: boolean } = {}): Promise<PveGuestListEntry[]> {
     return this.get(`/nodes/${checkNode(node)}/${checkGuestType(type)}`, type === 'qemu' ? { full: o.full } : {});
   }
 
-  guestStatus(node: string, type: GuestType, vmid: number): Promise<PveGuestStatus> {
+  async guestStatus(node: string, type: GuestType, vmid: number): Promise<PveGuestStatus> {
     return this.get(`/nodes/${checkNode(node)}/${checkGuestType(type)}/${checkVmid(vmid)}/status/current`);
   }
 
-  storage(node: string, o: { content?: string; enabled?: boolean } = {}): Promise<PveNodeStorage[]> {
+  async storage(node: string, o: { content?: string; enabled?: boolean } = {}): Promise<PveNodeStorage[]> {
     return this.get(`/nodes/${checkNode(node)}/storage`, o);
   }
 
@@ -130,7 +130,7 @@ export class ProxmoxClient implements ProxmoxApi {
     return upid;
   }
 
-  taskStatus(upid: string): Promise<PveTaskStatus> {
+  async taskStatus(upid: string): Promise<PveTaskStatus> {
     const { node } = parseUpid(upid);
     return this.get(`/nodes/${node}/tasks/${encodeURIComponent(upid)}/status`);
   }
@@ -150,7 +150,8 @@ export class ProxmoxClient implements ProxmoxApi {
     }
   }
 
-  /** GET under /api2/json: parameters in the query string (PVE refuses a body on GET, §0.1). */
+  /** GET under /api2/json: parameters in the query string (PVE refuses a body on GET, §0.1). The typed calls above
+   * are async so that a parameter refused before sending rejects like any other failure. */
   get<T>(path: string, params: Params = {}): Promise<T> {
     return this.request<T>('GET', path, params);
   }

@@ -23,7 +23,10 @@ export interface TlsPolicy {
 }
 
 class PinningAgent extends HttpsAgent {
-  constructor(private readonly policy: TlsPolicy) {
+  constructor(
+    private readonly policy: TlsPolicy,
+    private readonly handshakeMs: number,
+  ) {
     // No TLS session cache: a resumed session may carry no peer certificate to check.
     super({ keepAlive: true, maxSockets: 8, maxCachedSessions: 0 });
   }
@@ -31,12 +34,16 @@ class PinningAgent extends HttpsAgent {
   override createConnection(options: ConnectionOptions, cb: (err: Error | null, s?: Duplex) => void): undefined {
     const ca = this.policy.ca ?? undefined;
     const socket: TLSSocket = tlsConnect({ ...options, ...(ca ? { ca } : {}), rejectUnauthorized: false, session: undefined });
+    // A peer that accepts and never completes the handshake: the socket goes, the next call dials again.
+    const timer = setTimeout(() => fail(new ProxmoxError('timeout', `${String(options.host)}:${String(options.port)}: no TLS handshake within ${this.handshakeMs} ms`)), this.handshakeMs);
     const fail = (err: Error) => {
+      clearTimeout(timer);
       socket.destroy();
       cb(err);
     };
     socket.once('error', fail);
     socket.once('secureConnect', () => {
+      clearTimeout(timer);
       socket.removeListener('error', fail);
       const fp = (socket.getPeerCertificate()?.fingerprint256 ?? '').toUpperCase();
       this.policy.seen(fp);
@@ -89,9 +96,9 @@ const MAX_BYTES = 64 * 1024 * 1024;
 export class HttpLayer {
   private readonly agent: PinningAgent;
   readonly origin: string;
-  constructor(host: string, port: number, policy: TlsPolicy) {
+  constructor(host: string, port: number, policy: TlsPolicy, handshakeMs: number) {
     this.origin = `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
-    this.agent = new PinningAgent(policy);
+    this.agent = new PinningAgent(policy, handshakeMs);
   }
 
   /**
@@ -119,11 +126,15 @@ export class HttpLayer {
       }
       const req = httpsRequest(target, { method: spec.method, agent: this.agent, headers });
       let timedOut = false;
+      let settled = false;
       const timer = setTimeout(() => {
         timedOut = true;
         req.destroy(late());
+        done(late());
       }, spec.timeoutMs);
       const done = (err: unknown, r?: RawResponse) => {
+        if (settled) return;
+        settled = true;
         clearTimeout(timer);
         if (err) reject(err);
         else resolve(r!);
