@@ -19,6 +19,9 @@ import { type DockerModule, setupDocker } from './services/docker/index.js';
 import { type PortainerModule, setupPortainer } from './services/portainer/index.js';
 import type { PortainerClientFactory } from './services/portainer/portainer.service.js';
 import { PortainerClient } from './providers/portainer/client.js';
+import { ProxmoxClient } from './providers/proxmox/client.js';
+import { type ProxmoxModule, setupProxmox } from './services/proxmox/index.js';
+import type { ProxmoxClientFactory } from './services/proxmox/cluster.service.js';
 import { AuthService } from './services/auth.service.js';
 import { HostService } from './services/host.service.js';
 import { loadSecretBox, loadSshKey, type SshKey } from './services/keys.js';
@@ -62,6 +65,7 @@ export interface Container {
   docker: DockerModule;
   alerting: AlertingModule;
   portainer: PortainerModule;
+  proxmox: ProxmoxModule;
   /** Starts background loops (metrics, and what feature areas add). */
   start(): Promise<void>;
   /** Stops loops, closes SSH connections and the database. */
@@ -115,7 +119,8 @@ export async function createContainer(config: Config, logger: Logger): Promise<C
   portainerServers = portainer.servers;
   // Before any collection can ask (the Docker area starts first): the servers' connection settings, read once.
   await portainer.servers.loadConnections();
-  return assemble({ ...core, config, logger, db, repos, docker, alerting, portainer });
+  const proxmox = setupProxmox({ logger, db: db.kysely, secretBox: core.secretBox, makeClient: proxmoxClient });
+  return assemble({ ...core, config, logger, db, repos, docker, alerting, portainer, proxmox });
 }
 
 type Core = Pick<Container, 'secretBox' | 'sshKey' | 'bus' | 'pool' | 'engines' | 'auth' | 'users' | 'hosts' | 'tasks' | 'metrics' | 'hub' | 'scheduler'>;
@@ -161,8 +166,8 @@ function assemble(parts: Omit<Container, 'version' | 'startedAt' | 'ping' | 'lif
     startedAt: Date.now(),
     ping: () => pingDatabase(db.kysely),
     lifecycle: {
-      start: [() => docker.start(), () => alerting.start(), () => parts.portainer.start()],
-      stop: [() => docker.stop(), () => alerting.stop(), () => parts.portainer.stop()],
+      start: [() => docker.start(), () => alerting.start(), () => parts.portainer.start(), () => parts.proxmox.start()],
+      stop: [() => docker.stop(), () => alerting.stop(), () => parts.portainer.stop(), () => parts.proxmox.stop()],
     },
     async start() {
       if (!config.schedulerEnabled) return;
@@ -182,6 +187,9 @@ function assemble(parts: Omit<Container, 'version' | 'startedAt' | 'ping' | 'lif
 
 /** The Portainer client of each server. */
 const portainerClient: PortainerClientFactory = (opts) => new PortainerClient(opts);
+
+/** The Proxmox client of each cluster. */
+const proxmoxClient: ProxmoxClientFactory = (opts) => new ProxmoxClient(opts);
 
 async function openAndMigrate(config: Config, logger: Logger): Promise<Db> {
   const db = openDatabase({

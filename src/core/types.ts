@@ -54,6 +54,7 @@ import type {
   PortainerSyncResultSchema,
   PortainerTestResultSchema,
 } from '../contract/portainer.js';
+import type { ProxmoxClusterCreateBody, ProxmoxClusterPatchBody, ProxmoxClusterSchema, ProxmoxTestResultSchema } from '../contract/proxmox.js';
 import type { HealthSchema, SshSettingsSchema } from '../contract/system.js';
 import type { TaskSchema, TaskStatusSchema } from '../contract/tasks.js';
 import type { ApiTokenSchema, LoginResultSchema, MeSchema, RoleSchema, TokenCreatedSchema, UserSchema } from '../contract/users.js';
@@ -160,6 +161,10 @@ export type PortainerServerPatch = Static<typeof PortainerServerPatchBody>;
 export type PortainerTestResult = Static<typeof PortainerTestResultSchema>;
 export type PortainerSyncResult = Static<typeof PortainerSyncResultSchema>;
 export type PortainerEndpointInfo = Static<typeof PortainerEndpointSchema>;
+export type ProxmoxCluster = Static<typeof ProxmoxClusterSchema>;
+export type ProxmoxClusterInput = Static<typeof ProxmoxClusterCreateBody>;
+export type ProxmoxClusterPatch = Static<typeof ProxmoxClusterPatchBody>;
+export type ProxmoxTestResult = Static<typeof ProxmoxTestResultSchema>;
 export type LogCapture = Static<typeof LogCaptureSchema>;
 export type ContainerSettings = Static<typeof ContainerSettingsSchema>;
 export type CapturedLine = Static<typeof LogSearchResultSchema>['lines'][number];

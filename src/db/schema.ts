@@ -283,6 +283,30 @@ export interface PortainerServersTable {
   updated_at: string;
 }
 
+export interface ProxmoxClustersTable {
+  id: Generated<number>;
+  name: string;
+  host: string;
+  port: number;
+  auth: string; // 'password' | 'token'
+  credentials: string; // SecretBox value of a JSON {userid, password} or {token_id, token_secret}: never in clear
+  tls_fingerprint: string | null;
+  ca_pem: string | null;
+  sync_interval_s: number;
+  enabled: number;
+  status: string; // 'online' | 'error' | 'unreachable' | 'unknown'
+  status_reason: string | null;
+  version: string | null;
+  cluster_name: string | null;
+  quorate: number | null;
+  nodes_total: number | null;
+  nodes_online: number | null;
+  last_sync_at: string | null;
+  last_sync_ms: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
   users: UsersTable;
   api_tokens: ApiTokensTable;
@@ -305,6 +329,7 @@ export interface Database {
   docker_log_capture: DockerLogCaptureTable;
   docker_log_lines: DockerLogLinesTable;
   portainer_servers: PortainerServersTable;
+  proxmox_clusters: ProxmoxClustersTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -347,3 +372,5 @@ export interface DockerLogLinesTable {
 export type DockerLogCaptureRow = Selectable<DockerLogCaptureTable>;
 export type PortainerServerRow = Selectable<PortainerServersTable>;
 export type PortainerServerUpdate = Updateable<PortainerServersTable>;
+export type ProxmoxClusterRow = Selectable<ProxmoxClustersTable>;
+export type ProxmoxClusterUpdate = Updateable<ProxmoxClustersTable>;

@@ -68,6 +68,12 @@ describe('the route table', () => {
       'GET /api/settings/ssh': 'admin',
       'GET /api/tasks': 'viewer',
       'GET /api/tasks/:id': 'viewer',
+      'GET /api/proxmox/clusters': 'viewer',
+      'GET /api/proxmox/clusters/:id': 'viewer',
+      'POST /api/proxmox/clusters': 'admin',
+      'PATCH /api/proxmox/clusters/:id': 'admin',
+      'DELETE /api/proxmox/clusters/:id': 'admin',
+      'POST /api/proxmox/clusters/:id/test': 'admin',
       'GET /ws': 'viewer',
     });
     // Only the health check and the login are open to anyone.

@@ -7,6 +7,7 @@ import * as m005 from './005_alert_subjects.js';
 import * as m006 from './006_host_sources.js';
 import * as m007 from './007_portainer.js';
 import * as m008 from './008_log_capture.js';
+import * as m009 from './009_proxmox.js';
 
 /**
  * The one migration set, for SQLite and PostgreSQL alike. Listed statically (not read from the folder) so the
@@ -21,6 +22,7 @@ export const migrations: Record<string, Migration> = {
   '006_host_sources': m006,
   '007_portainer': m007,
   '008_log_capture': m008,
+  '009_proxmox': m009,
 };
 
 export const migrationProvider: MigrationProvider = {
