@@ -21,6 +21,9 @@ export interface HostPaths {
   utsSshd: string;
 }
 
+/** 4096 /24s in 10.224.0.0/12, clear of the lab's fixed 10.200-10.201 networks. */
+export const ADDRESS_POOLS = [{ base: '10.224.0.0/12', size: 24 }];
+
 export function hostPaths(dir: string): HostPaths {
   return {
     dir,
@@ -58,6 +61,10 @@ export function daemonJson(p: HostPaths, index: number): string {
       // Own default bridge (made by the harness, see defaultBridge()): plain `docker run` gets an IP as on a real
       // host, without the hosts' dockerds fighting over one docker0.
       bridge: defaultBridge(index).name,
+      // Networks made without a subnet (compose's <project>_default) take one from a wide pool: the default pools
+      // hold 31 subnets for the whole machine, and a dockerd killed mid-run leaves its bridges (and their routes)
+      // behind, which every later dockerd must avoid, until `docker network create` fails for want of a pool.
+      'default-address-pools': ADDRESS_POOLS,
     },
     null,
     2,

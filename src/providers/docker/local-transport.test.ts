@@ -55,7 +55,8 @@ function cleanupDir(): void {
 beforeAll(async () => {
   cleanupDir();
   mkdirSync(`${D}/rootfs/bin`, { recursive: true });
-  writeFileSync(`${D}/daemon.json`, JSON.stringify({ 'deprecated-key-path': `${D}/key.json` }));
+  // A wide address pool: the machine-wide default pools run out when killed dockerds leave their bridges behind.
+  writeFileSync(`${D}/daemon.json`, JSON.stringify({ 'deprecated-key-path': `${D}/key.json`, 'default-address-pools': [{ base: '10.224.0.0/12', size: 24 }] }));
   dockerd = spawn(
     'dockerd',
     ['--iptables=false', '--ip-masq=false', '--bridge=none', '--storage-driver=vfs', '--data-root', `${D}/data`, '--exec-root', `${D}/x`,
@@ -84,6 +85,11 @@ afterAll(async () => {
     docker('rm', '-f', ...docker('ps', '-aq').split('\n').filter(Boolean));
   } catch {
     // nothing to remove
+  }
+  try {
+    docker('network', 'prune', '-f'); // its bridge would outlive the daemon on this machine
+  } catch {
+    // the daemon is already gone
   }
   dockerd?.kill('SIGTERM');
   await until(() => !existsSync(`${D}/docker.pid`), 20_000).catch(() => dockerd.kill('SIGKILL'));
@@ -268,7 +274,7 @@ describe('compose redeploy with the real docker-compose', () => {
     const dir = `${D}/stacks/redep`;
     mkdirSync(dir, { recursive: true });
     writeFileSync(`${dir}/docker-compose.yml`, `version: "2.4"\nservices:\n  api:\n    image: ${IMG}\n    command: sleep 100000\n    init: true\n`);
-    execFileSync('docker-compose', ['-p', 'redep', 'up', '-d'], { cwd: dir, env: { ...process.env, DOCKER_HOST }, stdio: 'ignore' });
+    execFileSync('docker-compose', ['-p', 'redep', 'up', '-d'], { cwd: dir, env: { ...process.env, DOCKER_HOST }, stdio: ['ignore', 'ignore', 'inherit'] });
     const before = docker('ps', '-q', '--no-trunc', '--filter', 'label=com.docker.compose.project=redep');
     const labels = JSON.parse(docker('inspect', '-f', '{{json .Config.Labels}}', before)) as Record<string, string>;
     const target = composeTarget(labels)!;
