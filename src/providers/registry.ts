@@ -84,6 +84,11 @@ export function hostKind(kind: string): HostKindEntry {
 export class Engines {
   constructor(private readonly deps: ProviderDeps) {}
 
+  /** The Portainer area is built after the registry (it needs the hosts and the bus): it hands its clients in here. */
+  setPortainer(source: NonNullable<ProviderDeps['portainer']>): void {
+    this.deps.portainer = source;
+  }
+
   forHost(row: HostRow): DockerEngine {
     return hostKind(row.transport).engine(row, this.deps);
   }

@@ -25,6 +25,8 @@ export interface PortainerModule {
   repo: PortainerRepository;
   servers: PortainerService;
   sync: PortainerSyncService;
+  /** Makes the client of every stored server, so their hosts can be collected before the first sync. */
+  warm(): Promise<void>;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -60,6 +62,8 @@ export function setupPortainer(d: PortainerDeps): PortainerModule {
       removed: (ids) => ids.forEach((id) => d.bus.emit({ type: 'host_removed', host_id: id })),
     },
     (id, row) => {
+      // A made or edited server gets its client at once (an edit dropped the old one): its hosts' engines need it.
+      if (row) makeClient(row);
       if (!started) return;
       if (row) loop(row);
       else d.scheduler.remove(`${JOB}:portainer:${id}`);
@@ -69,10 +73,20 @@ export function setupPortainer(d: PortainerDeps): PortainerModule {
     servers, repo, hosts: d.hosts, bus: d.bus, removeHost: d.removeHost, publishDockerHost: d.publishDockerHost,
     healthCounts: (ids) => repo.healthCounts(ids),
   });
+  function makeClient(row: PortainerServerRow): void {
+    try {
+      servers.client(row);
+    } catch (err) {
+      log.warn({ server: row.name, err: (err as Error).message }, 'cannot make the Portainer client (credentials unreadable?)');
+    }
+  }
   return {
     repo,
     servers,
     sync,
+    async warm() {
+      for (const r of await repo.list()) makeClient(r);
+    },
     async start() {
       started = true;
       const rows = (await repo.list()).filter((r) => r.enabled === 1);

@@ -171,6 +171,11 @@ export class PortainerService {
     return api;
   }
 
+  /** The client already made in this process for a server (its hosts' engines use it), or null. */
+  clientFor(id: number): PortainerApi | null {
+    return this.clients.get(id)?.api ?? null;
+  }
+
   dropClient(id: number): void {
     this.clients.get(id)?.api.close();
     this.clients.delete(id);
