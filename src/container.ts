@@ -19,6 +19,7 @@ import { type DockerModule, setupDocker } from './services/docker/index.js';
 import { type PortainerModule, setupPortainer } from './services/portainer/index.js';
 import type { PortainerClientFactory } from './services/portainer/portainer.service.js';
 import { PortainerClient } from './providers/portainer/client.js';
+import { HealthService } from './services/health/health.service.js';
 import { AuthService } from './services/auth.service.js';
 import { HostService } from './services/host.service.js';
 import { loadSecretBox, loadSshKey, type SshKey } from './services/keys.js';
@@ -62,6 +63,7 @@ export interface Container {
   docker: DockerModule;
   alerting: AlertingModule;
   portainer: PortainerModule;
+  health: HealthService;
   /** Starts background loops (metrics, and what feature areas add). */
   start(): Promise<void>;
   /** Stops loops, closes SSH connections and the database. */
@@ -110,7 +112,19 @@ export async function createContainer(config: Config, logger: Logger): Promise<C
     removeHost: (hostId) => core.hosts.remove(hostId),
     publishDockerHost: (hostId) => docker.service.publishHost(hostId),
   });
-  return assemble({ ...core, config, logger, db, repos, docker, alerting, portainer });
+  // Without this, a Portainer host's engine answers "its server is not configured in this process".
+  core.engines.setPortainer({ clientFor: (id) => portainer.servers.clientFor(id) });
+  await portainer.warm();
+  const health = setupHealth(core, repos, docker, portainer);
+  return assemble({ ...core, config, logger, db, repos, docker, alerting, portainer, health });
+}
+
+/** The health page's view, fed with each collection's duration. */
+function setupHealth(core: Core, repos: Repos, docker: DockerModule, portainer: PortainerModule): HealthService {
+  const health = new HealthService({ servers: () => portainer.servers.list(), hosts: () => repos.hosts.list(), eventsState: (id) => docker.events.state(id) });
+  docker.service.onCollected(async (hostId, r) => health.recordCollect(hostId, r.duration_ms));
+  core.bus.on('host_removed', (e) => health.forget(e.host_id));
+  return health;
 }
 
 type Core = Pick<Container, 'secretBox' | 'sshKey' | 'bus' | 'pool' | 'engines' | 'auth' | 'users' | 'hosts' | 'tasks' | 'metrics' | 'hub' | 'scheduler'>;

@@ -9,3 +9,4 @@ export * from './alerts.js';
 export * from './notifications.js';
 export * from './logs.js';
 export * from './portainer.js';
+export * from './health.js';

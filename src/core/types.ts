@@ -55,6 +55,7 @@ import type {
   PortainerTestResultSchema,
 } from '../contract/portainer.js';
 import type { HealthSchema, SshSettingsSchema } from '../contract/system.js';
+import type { DockerHostHealthSchema, EventsStreamStateSchema, HealthDetailsSchema, PortainerServerHealthSchema } from '../contract/health.js';
 import type { TaskSchema, TaskStatusSchema } from '../contract/tasks.js';
 import type { ApiTokenSchema, LoginResultSchema, MeSchema, RoleSchema, TokenCreatedSchema, UserSchema } from '../contract/users.js';
 
@@ -160,6 +161,11 @@ export type PortainerServerPatch = Static<typeof PortainerServerPatchBody>;
 export type PortainerTestResult = Static<typeof PortainerTestResultSchema>;
 export type PortainerSyncResult = Static<typeof PortainerSyncResultSchema>;
 export type PortainerEndpointInfo = Static<typeof PortainerEndpointSchema>;
+
+export type EventsStreamState = Static<typeof EventsStreamStateSchema>;
+export type DockerHostHealth = Static<typeof DockerHostHealthSchema>;
+export type PortainerServerHealth = Static<typeof PortainerServerHealthSchema>;
+export type HealthDetails = Static<typeof HealthDetailsSchema>;
 export type LogCapture = Static<typeof LogCaptureSchema>;
 export type ContainerSettings = Static<typeof ContainerSettingsSchema>;
 export type CapturedLine = Static<typeof LogSearchResultSchema>['lines'][number];

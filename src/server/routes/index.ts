@@ -6,6 +6,7 @@ import alertRoutes from './alerts.js';
 import logRoutes from './logs.js';
 import notificationRoutes from './notifications.js';
 import portainerRoutes from './portainer.js';
+import healthDetailsRoutes from './health-details.js';
 import type { AlertingModule } from '../../services/alerts/index.js';
 
 /** Routes of the feature areas (docker, alerts, notifications). Each area registers its own plugin here. */
@@ -15,6 +16,7 @@ export async function registerExtraRoutes(app: App, c: Container): Promise<void>
   await app.register(logRoutes, { docker: c.docker });
   await registerAlertingRoutes(app, c.alerting);
   await app.register(portainerRoutes, { portainer: c.portainer });
+  await app.register(healthDetailsRoutes, { health: c.health });
 }
 
 /** Alerts, silences and notification channels. */
