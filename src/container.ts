@@ -22,6 +22,7 @@ import { PortainerClient } from './providers/portainer/client.js';
 import { ProxmoxClient } from './providers/proxmox/client.js';
 import { type ProxmoxModule, setupProxmox } from './services/proxmox/index.js';
 import type { ProxmoxClientFactory } from './services/proxmox/cluster.service.js';
+import { HealthService } from './services/health/health.service.js';
 import { AuthService } from './services/auth.service.js';
 import { HostService } from './services/host.service.js';
 import { loadSecretBox, loadSshKey, type SshKey } from './services/keys.js';
@@ -66,6 +67,7 @@ export interface Container {
   alerting: AlertingModule;
   portainer: PortainerModule;
   proxmox: ProxmoxModule;
+  health: HealthService;
   /** Starts background loops (metrics, and what feature areas add). */
   start(): Promise<void>;
   /** Stops loops, closes SSH connections and the database. */
@@ -120,7 +122,16 @@ export async function createContainer(config: Config, logger: Logger): Promise<C
   // Before any collection can ask (the Docker area starts first): the servers' connection settings, read once.
   await portainer.servers.loadConnections();
   const proxmox = setupProxmox({ logger, db: db.kysely, secretBox: core.secretBox, makeClient: proxmoxClient });
-  return assemble({ ...core, config, logger, db, repos, docker, alerting, portainer, proxmox });
+  const health = setupHealth(core, repos, docker, portainer);
+  return assemble({ ...core, config, logger, db, repos, docker, alerting, portainer, proxmox, health });
+}
+
+/** The health page's view, fed with each collection's duration. */
+function setupHealth(core: Core, repos: Repos, docker: DockerModule, portainer: PortainerModule): HealthService {
+  const health = new HealthService({ servers: () => portainer.servers.list(), hosts: () => repos.hosts.list(), eventsState: (id) => docker.events.state(id) });
+  docker.service.onCollected(async (hostId, r) => health.recordCollect(hostId, r.duration_ms));
+  core.bus.on('host_removed', (e) => health.forget(e.host_id));
+  return health;
 }
 
 type Core = Pick<Container, 'secretBox' | 'sshKey' | 'bus' | 'pool' | 'engines' | 'auth' | 'users' | 'hosts' | 'tasks' | 'metrics' | 'hub' | 'scheduler'>;

@@ -10,3 +10,4 @@ export * from './notifications.js';
 export * from './logs.js';
 export * from './portainer.js';
 export * from './proxmox.js';
+export * from './health.js';

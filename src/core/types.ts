@@ -56,6 +56,7 @@ import type {
 } from '../contract/portainer.js';
 import type { ProxmoxClusterCreateBody, ProxmoxClusterPatchBody, ProxmoxClusterSchema, ProxmoxTestResultSchema } from '../contract/proxmox.js';
 import type { HealthSchema, SshSettingsSchema } from '../contract/system.js';
+import type { DockerHostHealthSchema, EventsStreamStateSchema, HealthDetailsSchema, PortainerServerHealthSchema } from '../contract/health.js';
 import type { TaskSchema, TaskStatusSchema } from '../contract/tasks.js';
 import type { ApiTokenSchema, LoginResultSchema, MeSchema, RoleSchema, TokenCreatedSchema, UserSchema } from '../contract/users.js';
 
@@ -165,6 +166,11 @@ export type ProxmoxCluster = Static<typeof ProxmoxClusterSchema>;
 export type ProxmoxClusterInput = Static<typeof ProxmoxClusterCreateBody>;
 export type ProxmoxClusterPatch = Static<typeof ProxmoxClusterPatchBody>;
 export type ProxmoxTestResult = Static<typeof ProxmoxTestResultSchema>;
+
+export type EventsStreamState = Static<typeof EventsStreamStateSchema>;
+export type DockerHostHealth = Static<typeof DockerHostHealthSchema>;
+export type PortainerServerHealth = Static<typeof PortainerServerHealthSchema>;
+export type HealthDetails = Static<typeof HealthDetailsSchema>;
 export type LogCapture = Static<typeof LogCaptureSchema>;
 export type ContainerSettings = Static<typeof ContainerSettingsSchema>;
 export type CapturedLine = Static<typeof LogSearchResultSchema>['lines'][number];

@@ -16,7 +16,7 @@ let h: LabHost;
 let browser: Browser;
 let hostId: number;
 
-const SECTIONS = ['dashboard', 'hosts', 'docker', 'alerts', 'activity', 'settings'] as const;
+const SECTIONS = ['dashboard', 'hosts', 'docker', 'portainer', 'logs', 'health', 'alerts', 'activity', 'settings'] as const;
 
 async function containerState(name: string): Promise<string> {
   const r = await h.docker(['inspect', '--format', '{{.State.Status}}', name]);

@@ -47,6 +47,7 @@ describe('the route table', () => {
     const access = Object.fromEntries(table.map((r) => [`${r.method} ${r.url}`, r.access]));
     expect(access).toMatchObject({
       'GET /api/health': 'public',
+      'GET /api/health/details': 'viewer',
       'POST /api/auth/login': 'public',
       'GET /api/auth/me': 'viewer',
       'GET /api/users': 'admin',

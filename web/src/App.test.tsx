@@ -92,7 +92,7 @@ describe('shell', () => {
     m = mount(server, undefined, { loginAs: 'op' });
     await restore(m);
     await waitFor(() => $(m.root, '[data-testid=nav-dashboard]'));
-    expect($$(m.root, 'nav [data-testid^=nav-]').map((a) => a.dataset.testid)).toEqual(['nav-dashboard', 'nav-hosts', 'nav-docker', 'nav-portainer', 'nav-logs', 'nav-alerts', 'nav-activity']);
+    expect($$(m.root, 'nav [data-testid^=nav-]').map((a) => a.dataset.testid)).toEqual(['nav-dashboard', 'nav-hosts', 'nav-docker', 'nav-portainer', 'nav-logs', 'nav-health', 'nav-alerts', 'nav-activity']);
     await teardown(m, undefined);
     resetBrowser();
     m = mount(server, undefined, { loginAs: 'admin' });

@@ -17,6 +17,7 @@ const AlertsSection = lazy(() => import('./sections/alerts/AlertsSection').then(
 const ActivitySection = lazy(() => import('./sections/activity/ActivitySection').then((m) => m.ActivitySection));
 const PortainerSection = lazy(() => import('./sections/portainer/PortainerSection').then((m) => m.PortainerSection));
 const LogSearchSection = lazy(() => import('./sections/logs/LogSearchSection').then((m) => m.LogSearchSection));
+const HealthSection = lazy(() => import('./sections/health/HealthSection').then((m) => m.HealthSection));
 const SettingsSection = lazy(() => import('./sections/settings/SettingsSection').then((m) => m.SettingsSection));
 
 const NAV: { id: Section; icon: IconName; label: MessageKey; admin?: boolean }[] = [
@@ -25,6 +26,7 @@ const NAV: { id: Section; icon: IconName; label: MessageKey; admin?: boolean }[]
   { id: 'docker', icon: 'box', label: 'nav.docker' },
   { id: 'portainer', icon: 'layers', label: 'nav.portainer' },
   { id: 'logs', icon: 'search', label: 'nav.logs' },
+  { id: 'health', icon: 'heart', label: 'nav.health' },
   { id: 'alerts', icon: 'bell', label: 'nav.alerts' },
   { id: 'activity', icon: 'activity', label: 'nav.activity' },
   { id: 'settings', icon: 'settings', label: 'nav.settings', admin: true },
@@ -120,6 +122,7 @@ function CurrentSection() {
     case 'docker': return <DockerSection parts={r.parts} />;
     case 'portainer': return <PortainerSection />;
     case 'logs': return <LogSearchSection />;
+    case 'health': return <HealthSection />;
     case 'alerts': return <AlertsSection />;
     case 'activity': return <ActivitySection />;
     case 'settings': return auth.can('admin') ? <SettingsSection parts={r.parts} /> : <p class="p-4">{i18n.t('common.forbidden')}</p>;

@@ -41,6 +41,12 @@ export class DockerEventsStreams {
     return this.streams.has(hostId);
   }
 
+  /** For the health page: open, (re)connecting, or none for this host. */
+  state(hostId: number): 'connected' | 'connecting' | 'off' {
+    const s = this.streams.get(hostId);
+    return !s ? 'off' : s.handle ? 'connected' : 'connecting';
+  }
+
   start(hostId: number): void {
     if (this.streams.has(hostId)) return;
     const state = { handle: null as Stream | null, timer: null as NodeJS.Timeout | null, attempt: 0, stopped: false };

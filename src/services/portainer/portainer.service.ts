@@ -55,10 +55,18 @@ export class PortainerService {
     for (const row of await this.repo.list()) this.connections.set(row.id, row);
   }
 
-  /** The client a host of this server reaches its environment with; null for a server that does not exist. */
+  /**
+   * The client a host of this server reaches its environment with; null for a server that does not exist or whose
+   * credentials no longer open (the secret key changed): its hosts then read "not configured", they do not throw.
+   */
   clientFor(id: number): PortainerApi | null {
     const row = this.connections.get(id);
-    return row ? this.client(row) : null;
+    if (!row) return null;
+    try {
+      return this.client(row);
+    } catch {
+      return null;
+    }
   }
 
   async list(): Promise<PortainerServer[]> {

@@ -46,6 +46,9 @@ import type {
   PortainerServerPatch,
   PortainerSyncResult,
   PortainerTestResult,
+  DockerHostHealth,
+  HealthDetails,
+  PortainerServerHealth,
 } from '../../../src/core/types';
 import type { HttpClient } from './http';
 
@@ -60,6 +63,7 @@ export type {
   PortainerSyncResult,
   PortainerTestResult,
 };
+export type { DockerHostHealth, HealthDetails, PortainerServerHealth };
 export interface LogSearch { q?: string; host_id?: number; container?: string; stream?: 'stdout' | 'stderr'; since?: string; until?: string; limit?: number }
 
 export type { CheckResult, CollectResult, ContainerStats, Me, PruneOptions, PruneResult, Silence };
@@ -146,6 +150,9 @@ export class Api {
   testPortainerServer(id: number) { return this.http.post<PortainerTestResult>(`/api/portainer/servers/${id}/test`); }
   syncPortainerServer(id: number) { return this.http.post<PortainerSyncResult>(`/api/portainer/servers/${id}/sync`); }
   portainerEndpoints(id: number) { return this.http.get<{ endpoints: PortainerEndpoint[] }>(`/api/portainer/servers/${id}/endpoints`); }
+
+  // health page
+  healthDetails() { return this.http.get<HealthDetails>('/api/health/details'); }
 
   // captured logs
   searchLogs(q: LogSearch) { return this.http.get<{ lines: CapturedLine[] }>('/api/logs', q as Record<string, string | number | undefined>); }

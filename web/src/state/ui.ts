@@ -41,8 +41,8 @@ export class ThemeStore {
   }
 }
 
-export type Section = 'dashboard' | 'hosts' | 'docker' | 'portainer' | 'logs' | 'alerts' | 'activity' | 'settings';
-export const SECTIONS: Section[] = ['dashboard', 'hosts', 'docker', 'portainer', 'logs', 'alerts', 'activity', 'settings'];
+export type Section = 'dashboard' | 'hosts' | 'docker' | 'portainer' | 'logs' | 'health' | 'alerts' | 'activity' | 'settings';
+export const SECTIONS: Section[] = ['dashboard', 'hosts', 'docker', 'portainer', 'logs', 'health', 'alerts', 'activity', 'settings'];
 export interface Route { section: Section; parts: string[] }
 
 export function parseHash(hash: string): Route {

@@ -9,7 +9,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Alert, CollectResult, DockerContainer, DockerHostSummary, Host, LogLine, Role, Task } from '../../../src/core/types';
-import type { CapturedLine, PortainerEndpoint, PortainerServer } from '../api/api';
+import type { CapturedLine, HealthDetails, PortainerEndpoint, PortainerServer } from '../api/api';
 import { Value } from '@sinclair/typebox/value';
 import { HostPatchBody } from '../../../src/contract/hosts';
 import { contractViolation } from './contract-schemas';
@@ -31,6 +31,8 @@ export class ContractServer {
   portainerServers: PortainerServer[] = [];
   portainerEndpoints = new Map<number, PortainerEndpoint[]>();
   capturedLines: CapturedLine[] = [];
+  /** What GET /api/health/details answers (the health page). */
+  healthDetails: HealthDetails = { portainer_servers: [], docker_hosts: [], generated_at: '2026-01-10T10:00:00.000Z' };
   /** Tokens the server no longer accepts (an expired session). */
   revoked = new Set<string>();
   /** Paths that answer an error instead (status and `{error, message}`), to see how the UI shows it. */
@@ -165,6 +167,7 @@ export class ContractServer {
       c.log_capture = body?.log_capture;
       return send(200, { host_id: hostId, container_name: c.name, log_capture: c.log_capture });
     }
+    if (p === '/api/health/details') return send(200, this.healthDetails);
     if (p === '/api/silences') return send(200, { silences: [] });
     if (p === '/api/settings/ssh') return send(200, { user: 'automation', public_key: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAITest homelab@test' });
     return send(404, { error: 'not_found', message: `no route ${method} ${p}` });

@@ -3,7 +3,7 @@
  * component tests; the server checks each answer against the real route's schema, so they must fit it.
  */
 import type { Alert, DockerContainer, DockerHostSummary, Host, Task } from '../../../src/core/types';
-import type { PortainerEndpoint, PortainerServer } from '../api/api';
+import type { DockerHostHealth, PortainerEndpoint, PortainerServer, PortainerServerHealth } from '../api/api';
 
 const NOW = '2026-01-10T10:00:00.000Z';
 
@@ -68,5 +68,20 @@ export function portainerEndpoint(id: number, over: Partial<PortainerEndpoint> =
     endpoint_id: id, name: `env${id}`, type: 1, type_name: 'Docker', host_id: null, reason: null, status: 'up', cpu_count: 4,
     memory_bytes: 8 * 1024 ** 3, containers_running: 5, containers_stopped: 1, containers_healthy: 3, containers_unhealthy: 1,
     volumes: 7, images: 9, services: 0, stacks: 2, public_url: null, docker_version: '28.5.1', snapshot_at: NOW, ...over,
+  };
+}
+
+export function hostHealth(id: number, over: Partial<DockerHostHealth> = {}): DockerHostHealth {
+  return {
+    id, name: `host${id}`, transport: 'ssh', status: 'online', status_reason: null, docker_enabled: true, docker_status: 'online',
+    docker_status_reason: null, docker_version: '28.5.1', last_collect_at: NOW, last_collect_ms: 180, events: 'connected',
+    portainer_endpoint_id: null, ...over,
+  };
+}
+
+export function serverHealth(id: number, over: Partial<PortainerServerHealth> = {}): PortainerServerHealth {
+  return {
+    id, name: `portainer${id}`, url: `https://10.0.0.${id}:9443`, enabled: true, status: 'online', status_reason: null, version: '2.27.3',
+    endpoints_up: 2, endpoints_total: 3, last_sync_at: NOW, last_sync_ms: 340, hosts: [], ...over,
   };
 }
