@@ -159,7 +159,7 @@ function buildCore(config: Config, logger: Logger, repos: Repos, portainer: Prov
     pool,
     engines,
     auth,
-    users: new UserService(repos.users),
+    users: new UserService(repos.users, (userId) => bus.emit({ type: 'user_sessions_ended', user_id: userId })),
     hosts,
     tasks: new TaskService(repos.tasks, bus, logger.child({ area: 'tasks' })),
     metrics: new MetricsService(repos.hosts, engines, bus, logger.child({ area: 'metrics' }), config.hostOfflineAfter),

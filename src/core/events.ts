@@ -15,6 +15,8 @@ export type DomainEvent =
   | { type: 'docker_container_removed'; host_id: number; container_id: string; name: string; labels: Record<string, string> }
   | { type: 'alert_opened'; alert: Alert }
   | { type: 'alert_updated'; alert: Alert; change: 'reopened' | 'message' | 'acknowledged' }
-  | { type: 'alert_closed'; alert: Alert };
+  | { type: 'alert_closed'; alert: Alert }
+  /** a user's sessions ended (password or role changed, logout, removal): their WebSockets are checked at once */
+  | { type: 'user_sessions_ended'; user_id: number };
 
 export type DomainEventType = DomainEvent['type'];

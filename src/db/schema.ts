@@ -12,6 +12,14 @@ export interface UsersTable {
   created_at: string;
   updated_at: string;
   last_login_at: string | null;
+  /** carried in each JWT (`sv`); bumped to end every session of the user at once */
+  session_epoch: Generated<number>;
+}
+
+export interface RevokedSessionsTable {
+  jti: string;
+  user_id: number;
+  expires_at: string;
 }
 
 export interface ApiTokensTable {
@@ -309,6 +317,7 @@ export interface ProxmoxClustersTable {
 
 export interface Database {
   users: UsersTable;
+  revoked_sessions: RevokedSessionsTable;
   api_tokens: ApiTokensTable;
   hosts: HostsTable;
   host_metrics: HostMetricsTable;

@@ -50,7 +50,12 @@ export async function buildApp(c: Container, options: FastifyServerOptions = {})
   await app.register(authPlugin, { auth: c.auth });
 
   await app.register(healthRoutes, { version: c.version, startedAt: c.startedAt, ping: c.ping, describe: c.db.describe });
-  await app.register(authRoutes, { auth: c.auth, users: c.repos.users, loginRateLimit: c.config.loginRateLimit });
+  await app.register(authRoutes, {
+    auth: c.auth,
+    users: c.repos.users,
+    loginRateLimit: c.config.loginRateLimit,
+    sessionsEnded: (userId) => c.bus.emit({ type: 'user_sessions_ended', user_id: userId }),
+  });
   await app.register(userRoutes, { users: c.users, auth: c.auth, tokens: c.repos.tokens });
   await app.register(hostRoutes, { hosts: c.hosts, metricsHistory: c.metrics.history });
   await app.register(systemRoutes, { tasks: c.tasks, ssh: { user: c.config.sshUser, publicKey: c.sshKey.publicKey } });

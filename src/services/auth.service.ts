@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import { SignJWT, jwtVerify } from 'jose';
-import { AppError, unauthorized } from '../core/errors.js';
+import { AppError, invalid, unauthorized } from '../core/errors.js';
 import type { Role } from '../core/types.js';
 import { ROLES } from '../core/types.js';
 import type { TokenRepository } from '../db/repositories/token.repository.js';
@@ -47,9 +47,11 @@ export class AuthService {
     }
     if (!(await verify(user.password_hash, password).catch(() => false))) throw unauthorized('invalid username or password');
     await this.users.touchLogin(user.id);
-    const token = await new SignJWT({ role: user.role, username: user.username })
+    // `sv`: the user's session epoch (a password or role change bumps it); `jti`: what a logout revokes.
+    const token = await new SignJWT({ role: user.role, username: user.username, sv: user.session_epoch })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject(String(user.id))
+      .setJti(crypto.randomBytes(16).toString('base64url'))
       .setIssuedAt()
       .setExpirationTime(Math.floor(Date.now() / 1000) + this.ttlSeconds)
       .setIssuer('homelab-dashboard')
@@ -60,17 +62,33 @@ export class AuthService {
   /** Resolves a bearer credential (JWT or API token) to a principal, with the user's CURRENT role. */
   async authenticate(bearer: string): Promise<Principal> {
     if (bearer.startsWith(TOKEN_PREFIX)) return this.authenticateApiToken(bearer);
-    let sub: string | undefined;
+    const payload = await this.verifyJwt(bearer);
+    const user = payload.sub ? await this.users.get(Number(payload.sub)) : undefined;
+    if (!user) throw unauthorized('the user of this token no longer exists');
+    // A JWT from before the last password or role change: that session is over (a token without `sv` is from epoch 0).
+    if ((payload.sv ?? 0) !== user.session_epoch) throw unauthorized('session ended (password or role changed): log in again');
+    if (payload.jti && (await this.users.isRevoked(payload.jti))) throw unauthorized('session ended (logged out): log in again');
+    return { id: user.id, username: user.username, role: user.role as Role, via: 'jwt' };
+  }
+
+  /** Ends the session of this JWT (the others of the user go on). An API token is revoked by deleting it instead. */
+  async logout(bearer: string): Promise<{ userId: number }> {
+    if (bearer.startsWith(TOKEN_PREFIX)) throw invalid('an API token is not a session: revoke it with DELETE /api/tokens/{id}');
+    const payload = await this.verifyJwt(bearer);
+    const userId = Number(payload.sub);
+    if (!payload.jti || !payload.exp) throw invalid('this token has no session id: it ends when it expires (or change the password)');
+    await this.users.revokeSession(payload.jti, userId, new Date(payload.exp * 1000).toISOString());
+    return { userId };
+  }
+
+  private async verifyJwt(bearer: string): Promise<{ sub?: string; jti?: string; exp?: number; sv?: number }> {
     try {
       const { payload } = await jwtVerify(bearer, this.jwtKey, { issuer: 'homelab-dashboard', algorithms: ['HS256'] });
-      sub = payload.sub;
+      return { sub: payload.sub, jti: payload.jti, exp: payload.exp, sv: typeof payload.sv === 'number' ? payload.sv : undefined };
     } catch (err) {
       const expired = (err as { code?: string }).code === 'ERR_JWT_EXPIRED';
       throw unauthorized(expired ? 'token expired: log in again' : 'invalid token');
     }
-    const user = sub ? await this.users.get(Number(sub)) : undefined;
-    if (!user) throw unauthorized('the user of this token no longer exists');
-    return { id: user.id, username: user.username, role: user.role as Role, via: 'jwt' };
   }
 
   private async authenticateApiToken(secret: string): Promise<Principal> {

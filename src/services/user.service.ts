@@ -7,7 +7,11 @@ const USERNAME = /^[a-zA-Z0-9][a-zA-Z0-9._-]{0,63}$/;
 export const MIN_PASSWORD = 8;
 
 export class UserService {
-  constructor(private readonly users: UserRepository) {}
+  constructor(
+    private readonly users: UserRepository,
+    /** told when a user's sessions end (password, role, removal): open WebSockets of that user are checked at once */
+    private readonly onSessionsEnded: (userId: number) => void = () => {},
+  ) {}
 
   async list(): Promise<User[]> {
     return (await this.users.list()).map(mapUser);
@@ -39,7 +43,10 @@ export class UserService {
       changes.password_hash = await AuthService.hashPassword(patch.password);
     }
     if (patch.role) changes.role = patch.role;
-    const row = await this.users.update(id, changes);
+    // A new password or another role: the sessions opened before end now, not when their JWTs expire.
+    const ends = changes.password_hash !== undefined || (patch.role !== undefined && patch.role !== user.role);
+    const row = await this.users.update(id, changes, ends);
+    if (ends) this.onSessionsEnded(id);
     return mapUser(row!);
   }
 
@@ -51,6 +58,7 @@ export class UserService {
       throw conflict('last_admin', 'cannot delete the last admin');
     }
     await this.users.remove(id);
+    this.onSessionsEnded(id);
   }
 
   /**
@@ -69,7 +77,8 @@ export class UserService {
     const user = await this.users.getByUsername(username);
     if (!user) throw notFound('user', username);
     checkPassword(password);
-    await this.users.update(user.id, { password_hash: await AuthService.hashPassword(password) });
+    await this.users.update(user.id, { password_hash: await AuthService.hashPassword(password) }, true);
+    this.onSessionsEnded(user.id);
   }
 }
 

@@ -2,7 +2,7 @@
 // (CRUD, the last admin is protected, password change), against a real server and real SQLite.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashToken } from '../../src/services/auth.service.js';
-import { startTestServer, type TestServer } from '../support/app.js';
+import { ADMIN, startTestServer, type TestServer } from '../support/app.js';
 
 describe('API tokens', () => {
   let ts: TestServer;
@@ -150,8 +150,11 @@ describe('users (admin)', () => {
     const demote2 = await ts.api('PATCH', `/api/users/${second.body.id}`, { token: token2, body: { role: 'viewer' } });
     expect(demote2.status).toBe(409);
     expect(await ts.container.repos.users.countAdmins()).toBe(1);
-    // Put things back for the other tests.
+    // Put things back for the other tests. The role changes ended admin's sessions: its token is refused, a new one works.
     expect((await ts.api('PATCH', `/api/users/${admin.id}`, { token: token2, body: { role: 'admin' } })).status).toBe(200);
+    expect((await ts.api('GET', '/api/auth/me')).status).toBe(401);
+    ts.tokens.admin = (await login('admin', ADMIN.password)).body.access_token as string;
+    expect((await ts.api('GET', '/api/auth/me')).body.role).toBe('admin');
   });
 
   it('lets an admin delete another admin while one remains, and refuses to delete the remaining one', async () => {

@@ -70,17 +70,19 @@ describe('login and bearer tokens', () => {
     expect((await me(await sign('some-other-secret-0123456789abcdef', now + 600))).status).toBe(401);
   });
 
-  it('follows the user: a demoted user loses rights at once, a deleted user\'s token stops working', async () => {
+  it('follows the user: a demotion ends the sessions at once (the new one has the new role), a deleted user\'s token stops working', async () => {
     await ts.api('POST', '/api/users', { body: { username: 'carol', password: 'carol-password-1', role: 'admin' } });
     const login = await ts.api('POST', '/api/auth/login', { role: null, body: { username: 'carol', password: 'carol-password-1' } });
     const token = login.body.access_token as string;
     expect((await ts.api('GET', '/api/users', { token })).status).toBe(200);
     const carol = (await ts.container.repos.users.getByUsername('carol'))!;
     expect((await ts.api('PATCH', `/api/users/${carol.id}`, { body: { role: 'viewer' } })).status).toBe(200);
-    expect((await ts.api('GET', '/api/users', { token })).status).toBe(403);
-    expect((await ts.api('GET', '/api/hosts', { token })).status).toBe(200);
+    expect((await ts.api('GET', '/api/users', { token })).status).toBe(401);
+    const again = (await ts.api('POST', '/api/auth/login', { role: null, body: { username: 'carol', password: 'carol-password-1' } })).body.access_token as string;
+    expect((await ts.api('GET', '/api/users', { token: again })).status).toBe(403);
+    expect((await ts.api('GET', '/api/hosts', { token: again })).status).toBe(200);
     expect((await ts.api('DELETE', `/api/users/${carol.id}`)).status).toBe(204);
-    expect((await ts.api('GET', '/api/hosts', { token })).status).toBe(401);
+    expect((await ts.api('GET', '/api/hosts', { token: again })).status).toBe(401);
   });
 });
 

@@ -7,7 +7,7 @@ import WebSocket from 'ws';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/core/types.js';
 import { ROLES } from '../../src/core/types.js';
-import { startTestServer } from '../support/app.js';
+import { ADMIN, startTestServer } from '../support/app.js';
 
 const ts = await startTestServer();
 afterAll(() => ts.destroy());
@@ -36,7 +36,15 @@ async function concreteUrl(url: string): Promise<string> {
 
 async function call(method: string, url: string, role: Role | null): Promise<{ status: number; body: unknown }> {
   const withBody = !['GET', 'DELETE', 'HEAD', 'OPTIONS'].includes(method);
+  // A logout ends the session it is called with: a session of its own, not the one every other row uses.
+  if (method === 'POST' && url === '/api/auth/logout' && role) return ts.api(method, url, { token: await freshSession(role) });
   return ts.api(method, await concreteUrl(url), { role, ...(withBody ? { body: {} } : {}) });
+}
+
+async function freshSession(role: Role): Promise<string> {
+  const r = await ts.api('POST', '/api/auth/login', { role: null, body: { username: role === 'admin' ? ADMIN.username : role, password: role === 'admin' ? ADMIN.password : `${role}-password-1` } });
+  expect(r.status, JSON.stringify(r.body)).toBe(200);
+  return r.body.access_token as string;
 }
 
 const below = (access: Role) => ROLES.slice(0, ROLES.indexOf(access));
@@ -50,6 +58,7 @@ describe('the route table', () => {
       'GET /api/health/details': 'viewer',
       'POST /api/auth/login': 'public',
       'GET /api/auth/me': 'viewer',
+      'POST /api/auth/logout': 'viewer',
       'GET /api/users': 'admin',
       'POST /api/users': 'admin',
       'PATCH /api/users/:id': 'admin',

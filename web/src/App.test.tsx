@@ -65,12 +65,16 @@ describe('login', () => {
     expect(window.location.hash).toBe('#/docker/1/containers');
   });
 
-  it('logs out', async () => {
+  it('logs out, and the server ends that session (the old token no longer works)', async () => {
     m = mount(server, undefined, { loginAs: 'viewer' });
     await restore(m);
+    const token = window.sessionStorage.getItem('homelab.token') ?? window.localStorage.getItem('homelab.token');
+    expect(token).toBeTruthy();
     await click(await waitFor(() => $(m.root, '[data-testid=logout]')));
     await waitFor(() => $(m.root, '[data-testid=login-form]'));
     expect(window.sessionStorage.getItem('homelab.token')).toBeNull();
+    await waitFor(() => server.requests.some((r) => r.method === 'POST' && r.url === '/api/auth/logout' && r.auth === `Bearer ${token}`));
+    expect(server.revoked.has(token!)).toBe(true);
   });
 });
 

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Role, User } from '../../core/types.js';
 import { nowIso } from '../../core/time.js';
 import type { Database, UserRow } from '../schema.js';
@@ -51,13 +51,24 @@ export class UserRepository {
       .executeTakeFirstOrThrow();
   }
 
-  update(id: number, patch: { password_hash?: string; role?: Role }): Promise<UserRow | undefined> {
+  /** `endSessions`: every JWT issued to the user so far stops working (its `sv` no longer matches). */
+  update(id: number, patch: { password_hash?: string; role?: Role }, endSessions = false): Promise<UserRow | undefined> {
     return this.db
       .updateTable('users')
-      .set({ ...patch, updated_at: nowIso() })
+      .set({ ...patch, updated_at: nowIso(), ...(endSessions ? { session_epoch: sql<number>`session_epoch + 1` } : {}) })
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirst();
+  }
+
+  /** Ends one session (a logout) until its JWT would have expired; expired entries are dropped on the way. */
+  async revokeSession(jti: string, userId: number, expiresAt: string): Promise<void> {
+    await this.db.deleteFrom('revoked_sessions').where('expires_at', '<', nowIso()).execute();
+    await this.db.insertInto('revoked_sessions').values({ jti, user_id: userId, expires_at: expiresAt }).onConflict((oc) => oc.column('jti').doNothing()).execute();
+  }
+
+  async isRevoked(jti: string): Promise<boolean> {
+    return (await this.db.selectFrom('revoked_sessions').select('jti').where('jti', '=', jti).executeTakeFirst()) !== undefined;
   }
 
   async touchLogin(id: number): Promise<void> {

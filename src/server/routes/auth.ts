@@ -1,3 +1,4 @@
+import { Type } from '@sinclair/typebox';
 import { AppError } from '../../core/errors.js';
 import { LoginThrottle } from '../../services/login-throttle.js';
 import type { AuthService } from '../../services/auth.service.js';
@@ -5,7 +6,10 @@ import { errors } from '../../contract/common.js';
 import { LoginBody, LoginResultSchema, MeSchema } from '../../contract/users.js';
 import type { App } from '../types.js';
 
-export default async function authRoutes(app: App, opts: { auth: AuthService; users: { get(id: number): Promise<unknown> }; loginRateLimit: number }) {
+export default async function authRoutes(
+  app: App,
+  opts: { auth: AuthService; users: { get(id: number): Promise<unknown> }; loginRateLimit: number; sessionsEnded(userId: number): void },
+) {
   // An account's budget: five clients' worth of failures per 15 minutes, so one guessing client never locks it.
   const throttle = new LoginThrottle(opts.loginRateLimit * 5);
   app.post(
@@ -45,6 +49,24 @@ export default async function authRoutes(app: App, opts: { auth: AuthService; us
         if (err instanceof AppError && err.statusCode === 401) throttle.failed(username);
         throw err;
       }
+    },
+  );
+
+  app.post(
+    '/api/auth/logout',
+    {
+      config: { access: 'viewer' },
+      schema: {
+        tags: ['auth'],
+        summary: "End this token's session now (its WebSockets close); the user's other sessions go on",
+        response: { 204: Type.Null(), ...errors(401, 422) },
+      },
+    },
+    async (req, reply) => {
+      const bearer = (req.headers.authorization ?? '').replace(/^Bearer\s+/i, '');
+      const { userId } = await opts.auth.logout(bearer);
+      opts.sessionsEnded(userId);
+      return reply.status(204).send(null);
     },
   );
 

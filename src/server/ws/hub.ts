@@ -28,7 +28,7 @@ interface Logger {
  * dispatched to topic handlers by `type`. A client that has not authenticated within 5 s is closed.
  */
 export class WsHub {
-  private readonly clients = new Set<{ client: WsClient; socket: WebSocket; coalescer: Coalescer }>();
+  private readonly clients = new Set<{ client: WsClient; socket: WebSocket; coalescer: Coalescer; recheck: () => void }>();
   private readonly topics = new Map<string, TopicHandler>();
   private seq = 0;
 
@@ -39,6 +39,7 @@ export class WsHub {
     private readonly windowMs = 1000,
     private readonly recheckMs = 60_000,
   ) {
+    bus.on('user_sessions_ended', (e) => this.recheckUser(e.user_id));
     bus.onAny((event) => {
       if (this.clients.size === 0) return;
       for (const m of toBrowser(event)) for (const c of this.clients) c.coalescer.push(m);
@@ -74,15 +75,22 @@ export class WsHub {
     });
   }
 
+  /** The sockets of a user whose sessions ended (password, role, logout, removal) are checked now, not in a minute. */
+  private recheckUser(userId: number): void {
+    for (const c of this.clients) if (c.client.principal.id === userId) c.recheck();
+  }
+
   private attach(socket: WebSocket, principal: Principal, token: string): void {
     const closers: (() => void)[] = [];
-    // A token revoked, a user deleted or a session expired while connected: checked again every minute.
-    const recheck = setInterval(() => {
+    // A token revoked, a user deleted or a session expired while connected: checked again every minute, and at once
+    // when the user's sessions end.
+    const check = () => {
       this.auth.authenticate(token).catch((err: Error) => {
         client.send({ type: 'error', error: 'unauthorized', message: err.message });
         socket.close(4401, 'authentication expired');
       });
-    }, this.recheckMs);
+    };
+    const recheck = setInterval(check, this.recheckMs);
     closers.push(() => clearInterval(recheck));
     const client: WsClient = {
       id: ++this.seq,
@@ -92,7 +100,7 @@ export class WsHub {
       },
       onClose: (fn) => closers.push(fn),
     };
-    const entry = { client, socket, coalescer: new Coalescer(client.send, this.windowMs) };
+    const entry = { client, socket, coalescer: new Coalescer(client.send, this.windowMs), recheck: check };
     this.clients.add(entry);
     client.send({ type: 'hello', user: { id: principal.id, username: principal.username, role: principal.role } });
 

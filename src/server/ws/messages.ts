@@ -22,6 +22,9 @@ export function toBrowser(e: DomainEvent): WsMessage[] {
       return withSeed({ type: 'alert_updated', alert: e.alert }, e.change === 'acknowledged' ? 'docker_alert_acknowledged' : 'docker_alert_opened');
     case 'alert_closed':
       return withSeed({ type: 'alert_closed', alert: e.alert }, 'docker_alert_closed');
+    // The hub acts on it (closes the sockets whose session ended); no browser is told about another user's sessions.
+    case 'user_sessions_ended':
+      return [];
     default:
       return unreachable(e);
   }

@@ -82,6 +82,8 @@ export class Api {
     return this.http.anonymous<LoginResult>('POST', '/api/auth/login', { username, password });
   }
   me() { return this.http.get<Me>('/api/auth/me'); }
+  /** Ends this session on the server (its JWT is refused from now on, its WebSockets close). */
+  logout() { return this.http.once<null>('POST', '/api/auth/logout'); }
   health() { return this.http.anonymous<Health>('GET', '/api/health'); }
 
   // users & tokens

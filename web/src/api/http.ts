@@ -57,6 +57,11 @@ export class HttpClient {
     return this.send<T>(method, path, body, false);
   }
 
+  /** With the bearer token but without the 401 retry: a call that must not bring the login overlay up (logout). */
+  once<T>(method: string, path: string, body?: unknown): Promise<T> {
+    return this.send<T>(method, path, body, true);
+  }
+
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
     try {
       return await this.send<T>(method, path, body, true);

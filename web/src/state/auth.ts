@@ -78,6 +78,9 @@ export class AuthStore {
   }
 
   logout(): void {
+    // The server ends the session too (a copied token stops working); the token is read before it is cleared below,
+    // and a server that cannot be reached does not keep anyone signed in here.
+    if (this.api && this.token.value) void this.api.logout().catch(() => undefined);
     this.clearToken();
     this.user.value = null;
     this.expired.value = false;

@@ -111,6 +111,11 @@ export class ContractServer {
     if (failure) return send(failure.status, { error: failure.error, message: failure.message });
     let m: RegExpMatchArray | null;
     if (p === '/api/auth/me') return send(200, { id: acc.id, username: acc.username, role: acc.role });
+    if (p === '/api/auth/logout' && method === 'POST') {
+      this.revoked.add(token);
+      res.writeHead(204, { 'access-control-allow-origin': '*' });
+      return void res.end();
+    }
     if (p === '/api/hosts' && method === 'GET') return send(200, { hosts: this.hosts });
     if ((m = p.match(/^\/api\/hosts\/(\d+)$/)) && method === 'PATCH') {
       if (!need('admin')) return;
