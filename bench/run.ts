@@ -7,9 +7,10 @@ import { collectBench } from './collect.js';
 import { detectBench } from './detect.js';
 import { BenchContext, type Bench, type BenchArgs } from './lib/context.js';
 import { memoryBench } from './memory.js';
+import { portainerDetectBench } from './portainer-detect.js';
 
 // Order: the small labs first, so that one 3-host lab serves action, detect and the first half of collect.
-const BENCHES: Bench[] = [actionBench, detectBench, collectBench, memoryBench];
+const BENCHES: Bench[] = [actionBench, detectBench, portainerDetectBench, collectBench, memoryBench];
 
 /** bench/alert-latency.ts belongs to the alerting work: run here when it is present and exports a Bench. */
 async function optional(): Promise<Bench[]> {
