@@ -1,6 +1,28 @@
 import pino, { type Logger } from 'pino';
 
 /** pino, with every place a secret could sit redacted (headers, passwords, tokens, keys, channel secrets). */
+const SECRET_PARAM = /^(token|access_token|api_key|apikey|password|secret)$/i;
+
+/**
+ * A request URL as logged: the value of every query parameter whose name, once decoded (`%74oken` is `token`), names
+ * a secret is replaced, however often it is repeated. A URL that does not parse keeps only its path.
+ */
+export function redactUrl(url: string): string {
+  const q = url.indexOf('?');
+  if (q < 0) return url;
+  const path = url.slice(0, q);
+  try {
+    const params = new URLSearchParams(url.slice(q + 1));
+    const out: string[] = [];
+    for (const [name, value] of params) {
+      out.push(`${encodeURIComponent(name)}=${SECRET_PARAM.test(name) ? '[redacted]' : encodeURIComponent(value)}`);
+    }
+    return out.length ? `${path}?${out.join('&')}` : path;
+  } catch {
+    return `${path}?[unparsed query]`;
+  }
+}
+
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
   return pino(
     {
@@ -33,7 +55,7 @@ export function createLogger(level: string, destination?: pino.DestinationStream
         censor: '[redacted]',
       },
       serializers: {
-        req: (req) => ({ method: req.method, url: String(req.url).replace(/([?&]token=)[^&]+/, '$1[redacted]'), remoteAddress: req.ip }),
+        req: (req) => ({ method: req.method, url: redactUrl(String(req.url)), remoteAddress: req.ip }),
       },
     },
     destination,

@@ -135,13 +135,16 @@ describe('shell', () => {
     FakeSocket.latest().open();
     const status = () => $(m.root, '[data-testid=ws-status]')!;
     await waitFor(() => status().dataset.status === 'online');
-    expect(FakeSocket.latest().url).toMatch(/\/ws\?token=tok-/);
+    // the token travels in the first message, never in the URL (proxies log URLs)
+    expect(FakeSocket.latest().url).toMatch(/\/ws$/);
+    expect(FakeSocket.latest().sent[0]).toEqual({ type: 'auth', token: expect.stringMatching(/^tok-/) });
     FakeSocket.latest().drop();
     await waitFor(() => status().dataset.status === 'offline');
     expect(status().textContent).toContain('Offline');
     await waitFor(() => FakeSocket.all.length === 2, 4000);
     FakeSocket.latest().open();
     await waitFor(() => status().dataset.status === 'online');
+    expect(FakeSocket.latest().sent[0]).toMatchObject({ type: 'auth' });
   });
 
   it('shows API errors in plain words, in a toast and in place of the list', async () => {

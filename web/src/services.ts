@@ -50,10 +50,9 @@ export function createServices(opts: ServiceOptions): Services {
     const base = opts.baseUrl || win.location.origin;
     const u = new URL('/ws', base);
     u.protocol = u.protocol === 'https:' ? 'wss:' : 'ws:';
-    u.searchParams.set('token', auth.token.value ?? '');
     return u.toString();
   };
-  const ws = new WsClient({ url: wsUrl, createSocket: opts.createSocket });
+  const ws = new WsClient({ url: wsUrl, token: () => auth.token.value, createSocket: opts.createSocket });
 
   const prefersDark = typeof win.matchMedia === 'function' && win.matchMedia('(prefers-color-scheme: dark)').matches;
   const services: Services = {

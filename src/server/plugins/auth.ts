@@ -51,8 +51,10 @@ export default fp(async function authPlugin(app: FastifyInstance, opts: { auth: 
     let token = bearerOf(request);
     // Browsers cannot set headers on a WebSocket: /ws accepts ?token= (or the first message, see the hub).
     if (!token && request.routeOptions.url === '/ws') {
-      const q = (request.query as { token?: string } | undefined)?.token;
-      if (q) token = q;
+      const q = (request.query as { token?: unknown } | undefined)?.token;
+      // ?token=a&token=b: which one would count is a guess, and a guess about credentials is a refusal.
+      if (Array.isArray(q)) throw new AppError(400, 'bad_request', 'token given more than once: give it once (better: in the first message)');
+      if (typeof q === 'string' && q) token = q;
       else return; // the hub authenticates from the first message
     }
     if (!token) throw unauthorized('missing bearer token: log in at POST /api/auth/login');

@@ -30,7 +30,9 @@ interface LogSub {
 }
 
 export interface WsClientOptions {
-  url: () => string; // e.g. ws://host/ws?token=...; read at every (re)connect so a new token is used
+  url: () => string; // e.g. ws://host/ws — never with the token: proxies keep URLs in their access logs
+  /** The bearer token, sent as the first message at every (re)connect, so a new login's token is used. */
+  token?: () => string | null;
   createSocket?: (url: string) => SocketLike;
   backoffMs?: number[];
   setTimer?: (fn: () => void, ms: number) => unknown;
@@ -71,7 +73,7 @@ export class WsClient {
     this.status.value = 'idle';
   }
 
-  /** Reconnect now (after a new login, the token in the URL changes). */
+  /** Reconnect now (after a new login: the socket authenticates with the new token). */
   restart(): void {
     this.stop();
     this.start();
@@ -105,6 +107,7 @@ export class WsClient {
       return; // not JSON: nothing a handler could use
     }
     if (!msg || typeof msg !== 'object' || typeof msg.type !== 'string') return;
+    if (msg.type === 'hello') this.authenticated();
     if (msg.type === 'logs') this.routeLogs(msg);
     const set = this.handlers.get(msg.type);
     if (set) for (const h of [...set]) h(msg);
@@ -149,9 +152,11 @@ export class WsClient {
     }
     this.socket = s;
     s.onopen = () => {
-      this.attempt = 0;
-      this.status.value = 'online';
-      for (const sub of this.subs.values()) this.sendSubscribe(sub);
+      const token = this.opts.token?.();
+      // Authenticated by the first message (the server answers hello): subscriptions wait for it, since the server
+      // reads nothing else before.
+      if (token) s.send(JSON.stringify({ type: 'auth', token }));
+      else this.authenticated();
     };
     s.onmessage = (ev) => this.dispatch(ev.data);
     s.onerror = () => {
@@ -164,6 +169,13 @@ export class WsClient {
       this.status.value = 'offline';
       this.scheduleRetry();
     };
+  }
+
+  private authenticated(): void {
+    if (this.status.value === 'online') return;
+    this.attempt = 0;
+    this.status.value = 'online';
+    for (const sub of this.subs.values()) this.sendSubscribe(sub);
   }
 
   private scheduleRetry(): void {

@@ -25,7 +25,10 @@ export class FakeSocket implements SocketLike {
     this.onmessage?.({ data: JSON.stringify(msg) });
   }
   send(data: string): void {
-    this.sent.push(JSON.parse(data));
+    const msg = JSON.parse(data);
+    this.sent.push(msg);
+    // As the server does: an auth first message is answered with hello.
+    if (msg.type === 'auth') this.push({ type: 'hello', user: { id: 1, username: 'fake', role: 'viewer' } });
   }
   close(): void {
     this.readyState = 3;
