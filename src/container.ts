@@ -108,6 +108,7 @@ export async function createContainer(config: Config, logger: Logger): Promise<C
     scheduler: core.scheduler,
     makeClient: portainerClient,
     removeHost: (hostId) => core.hosts.remove(hostId),
+    closeAlerts: (scope, note) => alerting.alerts.closeScope(scope, note),
     publishDockerHost: (hostId) => docker.service.publishHost(hostId),
   });
   return assemble({ ...core, config, logger, db, repos, docker, alerting, portainer });

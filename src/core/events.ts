@@ -1,4 +1,4 @@
-import type { Alert, DockerContainer, DockerHostSummary, Host, Task } from './types.js';
+import type { Alert, DockerContainer, DockerHostSummary, Host, PortainerServer, Task } from './types.js';
 
 /**
  * Domain events: what services publish on the in-process bus when something changed. They are not browser messages:
@@ -15,6 +15,9 @@ export type DomainEvent =
   | { type: 'docker_container_removed'; host_id: number; container_id: string; name: string; labels: Record<string, string> }
   | { type: 'alert_opened'; alert: Alert }
   | { type: 'alert_updated'; alert: Alert; change: 'reopened' | 'message' | 'acknowledged' }
-  | { type: 'alert_closed'; alert: Alert };
+  | { type: 'alert_closed'; alert: Alert }
+  // a Portainer server's status fields changed (test, sync, failure) or its settings did; its API shape
+  | { type: 'portainer_server_updated'; server: PortainerServer }
+  | { type: 'portainer_server_removed'; server_id: number };
 
 export type DomainEventType = DomainEvent['type'];

@@ -1,4 +1,7 @@
+import { hostScope } from '../../core/alert-rules.js';
 import { AppError, conflict, notFound } from '../../core/errors.js';
+import type { DomainEvent } from '../../core/events.js';
+import { portainerServerKey, problemReason } from '../../core/portainer-alerts.js';
 import type { SecretBox } from '../../core/secret-box.js';
 import type { PortainerServer, PortainerTestResult } from '../../core/types.js';
 import type { PortainerRepository } from '../../db/repositories/portainer.repository.js';
@@ -22,12 +25,23 @@ export type PortainerClientFactory = (opts: PortainerClientOptions) => Portainer
 export interface PortainerHostsPort {
   countByServer(): Promise<Map<number, number>>;
   removed(hostIds: number[]): void;
+  /**
+   * Closes the open alerts under a scope with a note and keeps every alert of it as history (they would otherwise
+   * go with their host's row). Called before the hosts or the server go, and once more after (an alert that opened
+   * in between).
+   */
+  closeAlerts(scope: string, note: string): Promise<void>;
 }
 
-/** What a server's status fields become after a failed call. */
+/**
+ * What a server's status fields become after a failed call. The reason carries the kind of trouble the alerts tell
+ * apart (core/portainer-alerts.ts): a refused login (a ban included) and a refused certificate are not "unreachable".
+ */
 export function statusOfError(err: PortainerError): { status: 'error' | 'unreachable'; status_reason: string } {
-  const unreachable = err.kind === 'unreachable' || err.kind === 'timeout';
-  return { status: unreachable ? 'unreachable' : 'error', status_reason: err.message };
+  if (err.kind === 'unreachable' || err.kind === 'timeout') return { status: 'unreachable', status_reason: err.message };
+  if (err.kind === 'auth' || err.kind === 'forbidden' || err.kind === 'rate_limited') return { status: 'error', status_reason: problemReason('login_refused', err.message) };
+  if (err.kind === 'tls_mismatch') return { status: 'error', status_reason: problemReason('certificate', err.message) };
+  return { status: 'error', status_reason: err.message };
 }
 
 /**
@@ -44,7 +58,14 @@ export class PortainerService {
     private readonly makeClient: PortainerClientFactory,
     private readonly hosts: PortainerHostsPort,
     private readonly onChange: (serverId: number, row: PortainerServerRow | null) => void = () => {},
+    private readonly publish: (e: DomainEvent) => void = () => {},
   ) {}
+
+  /** Tells the app (the alerts, the browsers) what the server looks like now, after its status or settings changed. */
+  async announce(id: number): Promise<void> {
+    const row = await this.repo.get(id);
+    if (row) this.publish({ type: 'portainer_server_updated', server: this.toApi(row, (await this.hosts.countByServer()).get(id) ?? 0) });
+  }
 
   async list(): Promise<PortainerServer[]> {
     const [rows, counts] = await Promise.all([this.repo.list(), this.hosts.countByServer()]);
@@ -80,7 +101,9 @@ export class PortainerService {
     if (await this.repo.getByName(name)) throw conflict('portainer_server_exists', `a Portainer server named ${name} already exists`);
     const row = await this.repo.create(fields);
     this.onChange(row.id, row);
-    return this.toApi(row, 0);
+    const server = this.toApi(row, 0);
+    this.publish({ type: 'portainer_server_updated', server });
+    return server;
   }
 
   async update(id: number, patch: PortainerServerPatch): Promise<PortainerServer> {
@@ -107,16 +130,27 @@ export class PortainerService {
     const row = (await this.repo.update(id, fields))!;
     this.dropClient(id);
     this.onChange(id, row);
-    return this.get(id);
+    const server = await this.get(id);
+    this.publish({ type: 'portainer_server_updated', server });
+    return server;
   }
 
-  /** The server and its hosts (their containers and alerts with them), in one transaction. */
+  /**
+   * The server and its hosts (their containers with them), in one transaction. Their open alerts and the server's
+   * close first, with a note, and stay in the history.
+   */
   async remove(id: number): Promise<void> {
+    const row = await this.row(id);
+    const note = `Portainer server ${row.name} deleted`;
+    const scopes = [portainerServerKey(id), ...(await this.repo.hostIds(id)).map(hostScope)];
+    for (const scope of scopes) await this.hosts.closeAlerts(scope, note);
     const hostIds = await this.repo.remove(id);
     if (hostIds === null) throw notFound('Portainer server', id);
     this.dropClient(id);
     this.onChange(id, null);
     this.hosts.removed(hostIds);
+    this.publish({ type: 'portainer_server_removed', server_id: id });
+    for (const scope of [portainerServerKey(id), ...hostIds.map(hostScope)]) await this.hosts.closeAlerts(scope, note);
   }
 
   /**
@@ -137,6 +171,7 @@ export class PortainerService {
       });
       // The client was made before the pin: the next one dials with it.
       if (pin !== row.tls_fingerprint) this.dropClient(id);
+      await this.announce(id);
       return { ok: true, version: status.version, instance_id: status.instance_id, endpoints: endpoints.length, tls_fingerprint: pin };
     } catch (err) {
       throw await this.failed(row, err);
@@ -148,6 +183,7 @@ export class PortainerService {
     if (!(err instanceof PortainerError)) return err instanceof AppError ? err : new AppError(500, 'internal', (err as Error).message);
     const s = statusOfError(err);
     await this.repo.update(row.id, s);
+    await this.announce(row.id);
     if (err.kind === 'tls_mismatch') {
       return new AppError(
         409,
