@@ -83,7 +83,9 @@ export async function createContainer(config: Config, logger: Logger): Promise<C
   };
   const interrupted = await repos.tasks.failInterrupted();
   if (interrupted) logger.warn({ tasks: interrupted }, 'tasks interrupted by the last shutdown marked failed');
-  const core = buildCore(config, logger, repos);
+  // The Portainer servers' clients, for the engines of their hosts: the Portainer area is built after the registry.
+  const portainerRef: { servers?: PortainerModule['servers'] } = {};
+  const core = buildCore(config, logger, repos, portainerRef);
   const docker = setupDocker({ config, logger, db: db.kysely, hosts: repos.hosts, bus: core.bus, engines: core.engines, tasks: core.tasks, scheduler: core.scheduler });
   registerLogTopics(core.hub, docker.liveLogs);
   const alerting = await setupAlerting({
@@ -111,13 +113,14 @@ export async function createContainer(config: Config, logger: Logger): Promise<C
     closeAlerts: (scope, note) => alerting.alerts.closeScope(scope, note),
     publishDockerHost: (hostId) => docker.service.publishHost(hostId),
   });
+  portainerRef.servers = portainer.servers;
   return assemble({ ...core, config, logger, db, repos, docker, alerting, portainer });
 }
 
 type Core = Pick<Container, 'secretBox' | 'sshKey' | 'bus' | 'pool' | 'engines' | 'auth' | 'users' | 'hosts' | 'tasks' | 'metrics' | 'hub' | 'scheduler'>;
 
 /** Keys, the bus, the SSH pool and the provider registry, and the services every area shares. */
-function buildCore(config: Config, logger: Logger, repos: Repos): Core {
+function buildCore(config: Config, logger: Logger, repos: Repos, portainerRef: { servers?: PortainerModule['servers'] }): Core {
   const secretBox = loadSecretBox(config.dataDir, config.secretKey);
   const sshKey = loadSshKey(config.dataDir, config.sshKeyFile);
   const bus = new EventBus((err, event) => logger.error({ err, event: event.type }, 'event subscriber failed'));
@@ -130,7 +133,13 @@ function buildCore(config: Config, logger: Logger, repos: Repos): Core {
     onHostKeyPinned: (target, fingerprint) => hosts?.pinIfUnset(target.hostId, fingerprint),
   });
   hosts = new HostService(repos.hosts, pool, bus, config.sshUser);
-  const engines = new Engines({ pool, local: new LocalTransport(), execTimeoutMs: config.sshExecTimeoutMs, log: logger.child({ area: 'docker' }) });
+  const engines = new Engines({
+    pool,
+    local: new LocalTransport(),
+    execTimeoutMs: config.sshExecTimeoutMs,
+    log: logger.child({ area: 'docker' }),
+    portainer: { clientFor: (id) => portainerRef.servers?.clientFor(id) },
+  });
   const auth = new AuthService(repos.users, repos.tokens, config.jwtSecret ?? secretBox.derive('jwt'), config.jwtTtlSeconds);
   return {
     secretBox,
@@ -157,7 +166,7 @@ function assemble(parts: Omit<Container, 'version' | 'startedAt' | 'ping' | 'lif
     startedAt: Date.now(),
     ping: () => pingDatabase(db.kysely),
     lifecycle: {
-      start: [() => docker.start(), () => alerting.start(), () => parts.portainer.start()],
+      start: [() => parts.portainer.load(), () => docker.start(), () => alerting.start(), () => parts.portainer.start()],
       stop: [() => docker.stop(), () => alerting.stop(), () => parts.portainer.stop()],
     },
     async start() {

@@ -27,6 +27,8 @@ export interface PortainerModule {
   repo: PortainerRepository;
   servers: PortainerService;
   sync: PortainerSyncService;
+  /** Knows the servers before anything collects their hosts (before the Docker area starts). */
+  load(): Promise<void>;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -77,6 +79,7 @@ export function setupPortainer(d: PortainerDeps): PortainerModule {
     repo,
     servers,
     sync,
+    load: () => servers.load(),
     async start() {
       started = true;
       const rows = (await repo.list()).filter((r) => r.enabled === 1);

@@ -51,6 +51,9 @@ export function statusOfError(err: PortainerError): { status: 'error' | 'unreach
  */
 export class PortainerService {
   private readonly clients = new Map<number, { key: string; api: PortainerApi }>();
+  /** The last row seen of each server, for clientFor (asked synchronously by the provider registry). */
+  private readonly known = new Map<number, PortainerServerRow>();
+  private closed = false;
 
   constructor(
     private readonly repo: PortainerRepository,
@@ -100,6 +103,7 @@ export class PortainerService {
     } as const;
     if (await this.repo.getByName(name)) throw conflict('portainer_server_exists', `a Portainer server named ${name} already exists`);
     const row = await this.repo.create(fields);
+    this.known.set(row.id, row);
     this.onChange(row.id, row);
     const server = this.toApi(row, 0);
     this.publish({ type: 'portainer_server_updated', server });
@@ -129,6 +133,7 @@ export class PortainerService {
     }
     const row = (await this.repo.update(id, fields))!;
     this.dropClient(id);
+    this.known.set(id, row);
     this.onChange(id, row);
     const server = await this.get(id);
     this.publish({ type: 'portainer_server_updated', server });
@@ -147,6 +152,7 @@ export class PortainerService {
     const hostIds = await this.repo.remove(id);
     if (hostIds === null) throw notFound('Portainer server', id);
     this.dropClient(id);
+    this.known.delete(id);
     this.onChange(id, null);
     this.hosts.removed(hostIds);
     this.publish({ type: 'portainer_server_removed', server_id: id });
@@ -165,12 +171,13 @@ export class PortainerService {
       const status = await api.test();
       const endpoints = await api.endpoints();
       const pin = row.tls_fingerprint ?? (status.fingerprint ? normaliseFingerprint(status.fingerprint) : null);
-      await this.repo.update(id, {
+      const updated = await this.repo.update(id, {
         status: 'online', status_reason: null, version: status.version, instance_id: status.instance_id, tls_fingerprint: pin,
         endpoints_total: endpoints.length, endpoints_up: endpoints.filter((e) => e.status === 'up').length,
       });
       // The client was made before the pin: the next one dials with it.
       if (pin !== row.tls_fingerprint) this.dropClient(id);
+      if (updated) this.known.set(id, updated);
       await this.announce(id);
       return { ok: true, version: status.version, instance_id: status.instance_id, endpoints: endpoints.length, tls_fingerprint: pin };
     } catch (err) {
@@ -196,8 +203,29 @@ export class PortainerService {
     return new AppError(502, `portainer_${err.kind}`, `Portainer server ${row.name}: ${err.message}`, { cause: err });
   }
 
+  /** Learns every server's row (at start), so that their hosts' engines work before the first sync. */
+  async load(): Promise<void> {
+    for (const r of await this.repo.list()) this.known.set(r.id, r);
+  }
+
+  /**
+   * The client of a server, for its hosts' Docker engines (the provider registry asks synchronously): made from the
+   * server's last known row; undefined for a server this process does not know, or whose credentials no longer
+   * open (the engine then answers "unsupported" with the reason).
+   */
+  clientFor(id: number): PortainerApi | undefined {
+    const row = this.known.get(id);
+    if (!row || this.closed) return undefined;
+    try {
+      return this.client(row);
+    } catch {
+      return undefined;
+    }
+  }
+
   /** The server's client, made once per URL, credentials and pin. */
   client(row: PortainerServerRow): PortainerApi {
+    this.known.set(row.id, row);
     const key = `${row.url}\n${row.credentials}\n${row.tls_fingerprint ?? ''}`;
     const known = this.clients.get(row.id);
     if (known?.key === key) return known.api;
@@ -212,7 +240,9 @@ export class PortainerService {
     this.clients.delete(id);
   }
 
+  /** At shutdown: every client closes, and no new one is made for a collection still finishing. */
   closeAll(): void {
+    this.closed = true;
     for (const id of [...this.clients.keys()]) this.dropClient(id);
   }
 
