@@ -11,7 +11,7 @@ import { TokenRepository } from './db/repositories/token.repository.js';
 import { UserRepository } from './db/repositories/user.repository.js';
 import { Scheduler, staggerDelay } from './jobs/scheduler.js';
 import { LocalTransport } from './providers/docker/local-transport.js';
-import { Engines, type ProviderDeps } from './providers/registry.js';
+import { Engines } from './providers/registry.js';
 import { WsHub } from './server/ws/hub.js';
 import { registerLogTopics } from './server/ws/logs.js';
 import { type AlertingModule, setupAlerting } from './services/alerts/index.js';
@@ -89,9 +89,9 @@ export async function createContainer(config: Config, logger: Logger): Promise<C
   };
   const interrupted = await repos.tasks.failInterrupted();
   if (interrupted) logger.warn({ tasks: interrupted }, 'tasks interrupted by the last shutdown marked failed');
-  // The engines of Portainer hosts need the Portainer area, which needs the core: bound once the area exists.
-  let portainerServers: PortainerModule['servers'] | undefined;
-  const core = buildCore(config, logger, repos, { clientFor: (id) => portainerServers?.clientFor(id) ?? null });
+  // The Portainer servers' clients, for the engines of their hosts: the Portainer area is built after the registry.
+  const portainerRef: { servers?: PortainerModule['servers'] } = {};
+  const core = buildCore(config, logger, repos, portainerRef);
   const docker = setupDocker({ config, logger, db: db.kysely, hosts: repos.hosts, bus: core.bus, engines: core.engines, tasks: core.tasks, scheduler: core.scheduler });
   registerLogTopics(core.hub, docker.liveLogs);
   const alerting = await setupAlerting({
@@ -116,11 +116,10 @@ export async function createContainer(config: Config, logger: Logger): Promise<C
     scheduler: core.scheduler,
     makeClient: portainerClient,
     removeHost: (hostId) => core.hosts.remove(hostId),
+    closeAlerts: (scope, note) => alerting.alerts.closeScope(scope, note),
     publishDockerHost: (hostId) => docker.service.publishHost(hostId),
   });
-  portainerServers = portainer.servers;
-  // Before any collection can ask (the Docker area starts first): the servers' connection settings, read once.
-  await portainer.servers.loadConnections();
+  portainerRef.servers = portainer.servers;
   const proxmox = setupProxmox({ logger, db: db.kysely, secretBox: core.secretBox, makeClient: proxmoxClient });
   const health = setupHealth(core, repos, docker, portainer);
   return assemble({ ...core, config, logger, db, repos, docker, alerting, portainer, proxmox, health });
@@ -137,7 +136,7 @@ function setupHealth(core: Core, repos: Repos, docker: DockerModule, portainer: 
 type Core = Pick<Container, 'secretBox' | 'sshKey' | 'bus' | 'pool' | 'engines' | 'auth' | 'users' | 'hosts' | 'tasks' | 'metrics' | 'hub' | 'scheduler'>;
 
 /** Keys, the bus, the SSH pool and the provider registry, and the services every area shares. */
-function buildCore(config: Config, logger: Logger, repos: Repos, portainer: ProviderDeps['portainer']): Core {
+function buildCore(config: Config, logger: Logger, repos: Repos, portainerRef: { servers?: PortainerModule['servers'] }): Core {
   const secretBox = loadSecretBox(config.dataDir, config.secretKey);
   const sshKey = loadSshKey(config.dataDir, config.sshKeyFile);
   const bus = new EventBus((err, event) => logger.error({ err, event: event.type }, 'event subscriber failed'));
@@ -150,7 +149,13 @@ function buildCore(config: Config, logger: Logger, repos: Repos, portainer: Prov
     onHostKeyPinned: (target, fingerprint) => hosts?.pinIfUnset(target.hostId, fingerprint),
   });
   hosts = new HostService(repos.hosts, pool, bus, config.sshUser);
-  const engines = new Engines({ pool, local: new LocalTransport(), execTimeoutMs: config.sshExecTimeoutMs, log: logger.child({ area: 'docker' }), portainer });
+  const engines = new Engines({
+    pool,
+    local: new LocalTransport(),
+    execTimeoutMs: config.sshExecTimeoutMs,
+    log: logger.child({ area: 'docker' }),
+    portainer: { clientFor: (id) => portainerRef.servers?.clientFor(id) },
+  });
   const auth = new AuthService(repos.users, repos.tokens, config.jwtSecret ?? secretBox.derive('jwt'), config.jwtTtlSeconds);
   return {
     secretBox,
@@ -177,7 +182,7 @@ function assemble(parts: Omit<Container, 'version' | 'startedAt' | 'ping' | 'lif
     startedAt: Date.now(),
     ping: () => pingDatabase(db.kysely),
     lifecycle: {
-      start: [() => docker.start(), () => alerting.start(), () => parts.portainer.start(), () => parts.proxmox.start()],
+      start: [() => parts.portainer.load(), () => docker.start(), () => alerting.start(), () => parts.portainer.start(), () => parts.proxmox.start()],
       stop: [() => docker.stop(), () => alerting.stop(), () => parts.portainer.stop(), () => parts.proxmox.stop()],
     },
     async start() {

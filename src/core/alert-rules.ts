@@ -7,6 +7,7 @@ import type { AlertSeverity, AlertSource, AlertSubject, DockerContainer } from '
  * An alert is about a subject (core/types.ts AlertSubject). Subject keys and scopes:
  *   container  docker:<host id>:<container name>   scope host:<host id>
  *   host       host:<host id>                      scope host:<host id> (a host is its own scope)
+ *   server     portainer:server:<server id>        scope itself (core/portainer-alerts.ts)
  * Targets (subject key + rule; one open alert per subject and rule):
  *   docker:<host id>:<container name>:down|unhealthy|missing|restart_loop
  *   host:<host id>:offline|docker
@@ -15,7 +16,8 @@ import type { AlertSeverity, AlertSource, AlertSubject, DockerContainer } from '
 
 export type ContainerRule = 'container_down' | 'container_unhealthy' | 'container_missing' | 'restart_loop';
 export type HostRule = 'host_offline' | 'docker_unreachable';
-export type AlertRule = ContainerRule | HostRule;
+export type PortainerRule = 'portainer_unreachable' | 'portainer_login_refused' | 'portainer_certificate';
+export type AlertRule = ContainerRule | HostRule | PortainerRule;
 
 const SHORT: Record<AlertRule, string> = {
   container_down: 'down',
@@ -24,8 +26,13 @@ const SHORT: Record<AlertRule, string> = {
   restart_loop: 'restart_loop',
   host_offline: 'offline',
   docker_unreachable: 'docker',
+  portainer_unreachable: 'unreachable',
+  portainer_login_refused: 'login',
+  portainer_certificate: 'certificate',
 };
 const BY_SHORT = Object.fromEntries(Object.entries(SHORT).map(([k, v]) => [v, k])) as Record<string, AlertRule>;
+const CONTAINER_RULES: readonly string[] = ['container_down', 'container_unhealthy', 'container_missing', 'restart_loop'] satisfies ContainerRule[];
+const HOST_RULES: readonly string[] = ['host_offline', 'docker_unreachable'] satisfies HostRule[];
 
 export const SEVERITY_RANK: Record<AlertSeverity, number> = { info: 0, warning: 1, error: 2, critical: 3 };
 
@@ -82,13 +89,13 @@ export function parseTarget(target: string): ParsedTarget | null {
   if (parts[0] === 'docker' && parts.length === 4) {
     const rule = BY_SHORT[parts[3]!];
     const hostId = Number(parts[1]);
-    if (!rule || !Number.isInteger(hostId)) return null;
+    if (!rule || !CONTAINER_RULES.includes(rule) || !Number.isInteger(hostId)) return null;
     return { source: 'docker', hostId, containerName: parts[2]!, rule };
   }
   if (parts[0] === 'host' && parts.length === 3) {
     const rule = BY_SHORT[parts[2]!];
     const hostId = Number(parts[1]);
-    if (!rule || !Number.isInteger(hostId)) return null;
+    if (!rule || !HOST_RULES.includes(rule) || !Number.isInteger(hostId)) return null;
     return { source: 'host', hostId, containerName: null, rule };
   }
   return null;

@@ -1,4 +1,4 @@
-import type { Alert, DockerContainer, DockerHostSummary, Host, Task } from './types.js';
+import type { Alert, DockerContainer, DockerHostSummary, Host, PortainerServer, Task } from './types.js';
 
 /**
  * Domain events: what services publish on the in-process bus when something changed. They are not browser messages:
@@ -17,6 +17,10 @@ export type DomainEvent =
   | { type: 'alert_updated'; alert: Alert; change: 'reopened' | 'message' | 'acknowledged' }
   | { type: 'alert_closed'; alert: Alert }
   /** a user's sessions ended (password or role changed, logout, removal): their WebSockets are checked at once */
-  | { type: 'user_sessions_ended'; user_id: number };
+  | { type: 'user_sessions_ended'; user_id: number }
+
+  // a Portainer server's status fields changed (test, sync, failure) or its settings did; its API shape
+  | { type: 'portainer_server_updated'; server: PortainerServer }
+  | { type: 'portainer_server_removed'; server_id: number };
 
 export type DomainEventType = DomainEvent['type'];

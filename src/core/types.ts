@@ -153,6 +153,8 @@ export type WsMessage =
   | { type: 'alert_opened'; alert: Alert }
   | { type: 'alert_updated'; alert: Alert }
   | { type: 'alert_closed'; alert: Alert }
+  | { type: 'portainer_server_updated'; server: PortainerServer }
+  | { type: 'portainer_server_removed'; server_id: number }
   | { type: 'logs'; subscription: string; lines: LogLine[] }
   | { type: 'error'; error: string; message: string };
 

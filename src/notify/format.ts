@@ -12,11 +12,13 @@ export interface AlertLike extends NotificationAlert {
   severity: NotificationSeverity;
   message: string;
   container_name?: string | null;
+  /** what the alert is about; names the title when no host does (a Portainer server) */
+  subject?: { kind: string; name: string };
 }
 
 const SOURCE_LABEL: Record<string, string> = {
   docker: 'Docker',
-  portainer: 'Docker',
+  portainer: 'Portainer',
   host: 'Host',
   proxmox: 'Proxmox',
 };
@@ -40,7 +42,7 @@ export function alertMessage(
   alert: AlertLike,
   opts: { dashboardUrl?: string } = {},
 ): NotificationMessage {
-  const host = alert.host_name ?? 'unknown host';
+  const host = alert.host_name ?? (alert.subject && alert.subject.kind !== 'container' ? alert.subject.name : null) ?? 'unknown host';
   const subject = alert.container_name ?? null;
   const sourceTag = SOURCE_TAG[alert.source] ?? alert.source;
   const base = {

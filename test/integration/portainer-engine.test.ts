@@ -58,6 +58,8 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const [h, name] of made) await h.docker(['rm', '-f', name]);
   await sim?.stop();
+  // The prune test removed the seed's stopped containers of the shared host: put the seed back for the other files.
+  await lab?.hosts[0]?.seed();
 });
 
 describe('auth', () => {

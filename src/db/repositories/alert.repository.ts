@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { HostFacts, Subject } from '../../core/alert-rules.js';
+import type { PortainerServerFacts } from '../../core/portainer-alerts.js';
 import type { Alert, AlertSeverity, AlertSource, AlertState, AlertSubjectKind } from '../../core/types.js';
 import { nowIso } from '../../core/time.js';
 import type { AlertRow, Database } from '../schema.js';
@@ -138,6 +139,19 @@ export class AlertRepository {
       .orderBy('alerts.closed_at', 'desc')
       .limit(1)
       .executeTakeFirst();
+  }
+
+  /** Open (or acknowledged) alerts of every subject under a scope (a host and its containers, a Portainer server). */
+  openUnderScope(scope: string): Promise<AlertRowWithHost[]> {
+    return this.selectAlerts().where('alerts.scope', '=', scope).where('alerts.state', '<>', 'closed').execute();
+  }
+
+  /**
+   * Keeps a scope's alerts as history when the host they hang off goes: its row's ON DELETE CASCADE would take
+   * them, so they let go of it (host_id null); their subject and scope still say what they were about.
+   */
+  async detachScope(scope: string): Promise<void> {
+    await this.db.updateTable('alerts').set({ host_id: null }).where('scope', '=', scope).where('host_id', 'is not', null).execute();
   }
 
   /** Open alerts (and acknowledged ones) of every source, for the safety-net pass. */
@@ -280,11 +294,12 @@ export class AlertRepository {
     return !!(await this.db.selectFrom('alert_conditions').select('target').where('target', '=', target).executeTakeFirst());
   }
 
-  /** Running clocks, optionally of one source's subjects of one kind. */
-  listConditions(f: { source?: string; kind?: string } = {}) {
+  /** Running clocks, optionally of one source's subjects of one kind, or under one scope. */
+  listConditions(f: { source?: string; kind?: string; scope?: string } = {}) {
     let q = this.db.selectFrom('alert_conditions').select(['target', 'rule', 'first_seen_at', 'host_id', 'source', 'subject_kind', 'subject_key', 'subject_name', 'scope']);
     if (f.source !== undefined) q = q.where('source', '=', f.source);
     if (f.kind !== undefined) q = q.where('subject_kind', '=', f.kind);
+    if (f.scope !== undefined) q = q.where('scope', '=', f.scope);
     return q.execute();
   }
 
@@ -365,7 +380,15 @@ export class AlertRepository {
       .execute();
   }
 
-  // --- hosts (read only) --------------------------------------------------------------------------------------
+  // --- hosts and Portainer servers (read only) --------------------------------------------------------------------------------------
+
+  /** Portainer servers as their alerts judge them (core/portainer-alerts.ts). */
+  async portainerServerFacts(id?: number): Promise<PortainerServerFacts[]> {
+    let q = this.db.selectFrom('portainer_servers').select(['id', 'name', 'enabled', 'status', 'status_reason']);
+    if (id !== undefined) q = q.where('id', '=', id);
+    const rows = await q.execute();
+    return rows.map((r) => ({ ...r, enabled: r.enabled === 1 }));
+  }
 
   async hostFacts(id?: number): Promise<HostFacts[]> {
     let q = this.db.selectFrom('hosts').select(['id', 'name', 'status', 'status_reason', 'docker_enabled', 'docker_status', 'docker_status_reason']);

@@ -48,8 +48,9 @@ export class PortainerRepository {
   }
 
   /**
-   * The server and its hosts in one transaction (their containers, alerts and the rest go through the hosts'
-   * ON DELETE CASCADE): never a server gone with its hosts left, nor the reverse. The removed hosts' ids.
+   * The server and its hosts in one transaction (their containers and the rest go through the hosts' ON DELETE
+   * CASCADE; the service detached their alerts first, to keep them as history): never a server gone with its hosts
+   * left, nor the reverse. The removed hosts' ids.
    */
   async remove(id: number): Promise<number[] | null> {
     return this.db.transaction().execute(async (trx) => {
@@ -59,6 +60,11 @@ export class PortainerRepository {
       if (Number(r.numDeletedRows) === 0) return null;
       return hosts.map((h) => h.id);
     });
+  }
+
+  /** The hosts a server's environments made. */
+  async hostIds(serverId: number): Promise<number[]> {
+    return (await this.db.selectFrom('hosts').select('id').where('portainer_server_id', '=', serverId).execute()).map((h) => h.id);
   }
 
   /** How many hosts each server's environments made. */

@@ -13,6 +13,8 @@ export function coalesceKey(m: WsMessage): string {
       return `${m.type}:${m.host.id}`;
     case 'task_updated':
       return `${m.type}:${m.task.id}`;
+    case 'portainer_server_updated':
+      return `${m.type}:${m.server.id}`;
     case 'docker_container_updated':
       return `${m.type}:${m.host_id}:${m.container.container_id}`;
     case 'docker_container_removed':

@@ -14,6 +14,8 @@ export function toBrowser(e: DomainEvent): WsMessage[] {
     case 'docker_host_updated':
     case 'docker_container_updated':
     case 'docker_container_removed':
+    case 'portainer_server_updated':
+    case 'portainer_server_removed':
       return [e];
     // Every alert as alert_*; Docker alerts also in the seed's vocabulary (its UI contract).
     case 'alert_opened':

@@ -115,6 +115,21 @@ export class AlertService {
     return subject;
   }
 
+  /**
+   * What goes away takes its alerts' clocks with it and closes its open alerts, saying why in their message (e.g.
+   * "environment removed from Portainer lab"), with the usual "resolved" notification; every alert of the scope is
+   * kept as history even after the host it hangs off is deleted. Idempotent: the caller runs it again once the
+   * host is gone, for an alert that opened in between.
+   */
+  async closeScope(scope: string, note: string): Promise<void> {
+    for (const c of await this.d.alerts.listConditions({ scope })) await this.d.lifecycle.forget(c.target);
+    for (const a of await this.d.alerts.openUnderScope(scope)) {
+      await this.d.alerts.setMessage(a.id, `${a.message} — closed: ${note}`);
+      await this.d.lifecycle.close(a);
+    }
+    await this.d.alerts.detachScope(scope);
+  }
+
   /** Ends a silence now; notifications it held go out at once (if their alert still warrants them). */
   async endSilence(id: number): Promise<void> {
     const row = await this.d.alerts.getSilence(id);

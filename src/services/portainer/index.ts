@@ -18,6 +18,8 @@ export interface PortainerDeps {
   scheduler: Scheduler;
   makeClient: PortainerClientFactory;
   removeHost(hostId: number): Promise<void>;
+  /** The alerting's "close the open alerts under this scope with a note, keep the history" (AlertService.closeScope). */
+  closeAlerts(scope: string, note: string): Promise<void>;
   publishDockerHost(hostId: number): Promise<void>;
 }
 
@@ -25,6 +27,8 @@ export interface PortainerModule {
   repo: PortainerRepository;
   servers: PortainerService;
   sync: PortainerSyncService;
+  /** Knows the servers before anything collects their hosts (before the Docker area starts). */
+  load(): Promise<void>;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -58,21 +62,24 @@ export function setupPortainer(d: PortainerDeps): PortainerModule {
     {
       countByServer: () => repo.hostCounts(),
       removed: (ids) => ids.forEach((id) => d.bus.emit({ type: 'host_removed', host_id: id })),
+      closeAlerts: d.closeAlerts,
     },
     (id, row) => {
       if (!started) return;
       if (row) loop(row);
       else d.scheduler.remove(`${JOB}:portainer:${id}`);
     },
+    (e) => d.bus.emit(e),
   );
   sync = new PortainerSyncService({
-    servers, repo, hosts: d.hosts, bus: d.bus, removeHost: d.removeHost, publishDockerHost: d.publishDockerHost,
+    servers, repo, hosts: d.hosts, bus: d.bus, removeHost: d.removeHost, closeAlerts: d.closeAlerts, publishDockerHost: d.publishDockerHost,
     healthCounts: (ids) => repo.healthCounts(ids),
   });
   return {
     repo,
     servers,
     sync,
+    load: () => servers.load(),
     async start() {
       started = true;
       const rows = (await repo.list()).filter((r) => r.enabled === 1);

@@ -1,4 +1,7 @@
+import { hostScope } from '../../core/alert-rules.js';
 import { AppError, conflict, notFound } from '../../core/errors.js';
+import type { DomainEvent } from '../../core/events.js';
+import { portainerServerKey, problemReason } from '../../core/portainer-alerts.js';
 import type { SecretBox } from '../../core/secret-box.js';
 import type { PortainerServer, PortainerTestResult } from '../../core/types.js';
 import type { PortainerRepository } from '../../db/repositories/portainer.repository.js';
@@ -22,12 +25,23 @@ export type PortainerClientFactory = (opts: PortainerClientOptions) => Portainer
 export interface PortainerHostsPort {
   countByServer(): Promise<Map<number, number>>;
   removed(hostIds: number[]): void;
+  /**
+   * Closes the open alerts under a scope with a note and keeps every alert of it as history (they would otherwise
+   * go with their host's row). Called before the hosts or the server go, and once more after (an alert that opened
+   * in between).
+   */
+  closeAlerts(scope: string, note: string): Promise<void>;
 }
 
-/** What a server's status fields become after a failed call. */
+/**
+ * What a server's status fields become after a failed call. The reason carries the kind of trouble the alerts tell
+ * apart (core/portainer-alerts.ts): a refused login (a ban included) and a refused certificate are not "unreachable".
+ */
 export function statusOfError(err: PortainerError): { status: 'error' | 'unreachable'; status_reason: string } {
-  const unreachable = err.kind === 'unreachable' || err.kind === 'timeout';
-  return { status: unreachable ? 'unreachable' : 'error', status_reason: err.message };
+  if (err.kind === 'unreachable' || err.kind === 'timeout') return { status: 'unreachable', status_reason: err.message };
+  if (err.kind === 'auth' || err.kind === 'forbidden' || err.kind === 'rate_limited') return { status: 'error', status_reason: problemReason('login_refused', err.message) };
+  if (err.kind === 'tls_mismatch') return { status: 'error', status_reason: problemReason('certificate', err.message) };
+  return { status: 'error', status_reason: err.message };
 }
 
 /**
@@ -37,11 +51,9 @@ export function statusOfError(err: PortainerError): { status: 'error' | 'unreach
  */
 export class PortainerService {
   private readonly clients = new Map<number, { key: string; api: PortainerApi }>();
-  /**
-   * Each server's row as last written by this service, for the engines of its hosts, which ask synchronously
-   * (Engines.forHost): only its URL, credentials and pin matter there, and only this service changes those.
-   */
-  private readonly connections = new Map<number, PortainerServerRow>();
+  /** The last row seen of each server, for clientFor (asked synchronously by the provider registry). */
+  private readonly known = new Map<number, PortainerServerRow>();
+  private closed = false;
 
   constructor(
     private readonly repo: PortainerRepository,
@@ -49,24 +61,13 @@ export class PortainerService {
     private readonly makeClient: PortainerClientFactory,
     private readonly hosts: PortainerHostsPort,
     private readonly onChange: (serverId: number, row: PortainerServerRow | null) => void = () => {},
+    private readonly publish: (e: DomainEvent) => void = () => {},
   ) {}
 
-  async loadConnections(): Promise<void> {
-    for (const row of await this.repo.list()) this.connections.set(row.id, row);
-  }
-
-  /**
-   * The client a host of this server reaches its environment with; null for a server that does not exist or whose
-   * credentials no longer open (the secret key changed): its hosts then read "not configured", they do not throw.
-   */
-  clientFor(id: number): PortainerApi | null {
-    const row = this.connections.get(id);
-    if (!row) return null;
-    try {
-      return this.client(row);
-    } catch {
-      return null;
-    }
+  /** Tells the app (the alerts, the browsers) what the server looks like now, after its status or settings changed. */
+  async announce(id: number): Promise<void> {
+    const row = await this.repo.get(id);
+    if (row) this.publish({ type: 'portainer_server_updated', server: this.toApi(row, (await this.hosts.countByServer()).get(id) ?? 0) });
   }
 
   async list(): Promise<PortainerServer[]> {
@@ -102,9 +103,11 @@ export class PortainerService {
     } as const;
     if (await this.repo.getByName(name)) throw conflict('portainer_server_exists', `a Portainer server named ${name} already exists`);
     const row = await this.repo.create(fields);
-    this.connections.set(row.id, row);
+    this.known.set(row.id, row);
     this.onChange(row.id, row);
-    return this.toApi(row, 0);
+    const server = this.toApi(row, 0);
+    this.publish({ type: 'portainer_server_updated', server });
+    return server;
   }
 
   async update(id: number, patch: PortainerServerPatch): Promise<PortainerServer> {
@@ -129,20 +132,31 @@ export class PortainerService {
       if (other && other.id !== id) throw conflict('portainer_server_exists', `a Portainer server named ${name} already exists`);
     }
     const row = (await this.repo.update(id, fields))!;
-    this.connections.set(id, row);
     this.dropClient(id);
+    this.known.set(id, row);
     this.onChange(id, row);
-    return this.get(id);
+    const server = await this.get(id);
+    this.publish({ type: 'portainer_server_updated', server });
+    return server;
   }
 
-  /** The server and its hosts (their containers and alerts with them), in one transaction. */
+  /**
+   * The server and its hosts (their containers with them), in one transaction. Their open alerts and the server's
+   * close first, with a note, and stay in the history.
+   */
   async remove(id: number): Promise<void> {
+    const row = await this.row(id);
+    const note = `Portainer server ${row.name} deleted`;
+    const scopes = [portainerServerKey(id), ...(await this.repo.hostIds(id)).map(hostScope)];
+    for (const scope of scopes) await this.hosts.closeAlerts(scope, note);
     const hostIds = await this.repo.remove(id);
     if (hostIds === null) throw notFound('Portainer server', id);
     this.dropClient(id);
-    this.connections.delete(id);
+    this.known.delete(id);
     this.onChange(id, null);
     this.hosts.removed(hostIds);
+    this.publish({ type: 'portainer_server_removed', server_id: id });
+    for (const scope of [portainerServerKey(id), ...hostIds.map(hostScope)]) await this.hosts.closeAlerts(scope, note);
   }
 
   /**
@@ -161,9 +175,10 @@ export class PortainerService {
         status: 'online', status_reason: null, version: status.version, instance_id: status.instance_id, tls_fingerprint: pin,
         endpoints_total: endpoints.length, endpoints_up: endpoints.filter((e) => e.status === 'up').length,
       });
-      if (updated) this.connections.set(id, updated);
       // The client was made before the pin: the next one dials with it.
       if (pin !== row.tls_fingerprint) this.dropClient(id);
+      if (updated) this.known.set(id, updated);
+      await this.announce(id);
       return { ok: true, version: status.version, instance_id: status.instance_id, endpoints: endpoints.length, tls_fingerprint: pin };
     } catch (err) {
       throw await this.failed(row, err);
@@ -175,6 +190,7 @@ export class PortainerService {
     if (!(err instanceof PortainerError)) return err instanceof AppError ? err : new AppError(500, 'internal', (err as Error).message);
     const s = statusOfError(err);
     await this.repo.update(row.id, s);
+    await this.announce(row.id);
     if (err.kind === 'tls_mismatch') {
       return new AppError(
         409,
@@ -187,8 +203,29 @@ export class PortainerService {
     return new AppError(502, `portainer_${err.kind}`, `Portainer server ${row.name}: ${err.message}`, { cause: err });
   }
 
+  /** Learns every server's row (at start), so that their hosts' engines work before the first sync. */
+  async load(): Promise<void> {
+    for (const r of await this.repo.list()) this.known.set(r.id, r);
+  }
+
+  /**
+   * The client of a server, for its hosts' Docker engines (the provider registry asks synchronously): made from the
+   * server's last known row; undefined for a server this process does not know, or whose credentials no longer
+   * open (the engine then answers "unsupported" with the reason).
+   */
+  clientFor(id: number): PortainerApi | undefined {
+    const row = this.known.get(id);
+    if (!row || this.closed) return undefined;
+    try {
+      return this.client(row);
+    } catch {
+      return undefined;
+    }
+  }
+
   /** The server's client, made once per URL, credentials and pin. */
   client(row: PortainerServerRow): PortainerApi {
+    this.known.set(row.id, row);
     const key = `${row.url}\n${row.credentials}\n${row.tls_fingerprint ?? ''}`;
     const known = this.clients.get(row.id);
     if (known?.key === key) return known.api;
@@ -203,7 +240,9 @@ export class PortainerService {
     this.clients.delete(id);
   }
 
+  /** At shutdown: every client closes, and no new one is made for a collection still finishing. */
   closeAll(): void {
+    this.closed = true;
     for (const id of [...this.clients.keys()]) this.dropClient(id);
   }
 

@@ -1,5 +1,6 @@
 import type { Static } from '@sinclair/typebox';
 import type { PortainerEndpointSchema, PortainerSyncResultSchema } from '../../contract/portainer.js';
+import { hostScope } from '../../core/alert-rules.js';
 import type { EventBus } from '../../core/event-bus.js';
 import { nowIso, parseJson } from '../../core/time.js';
 import { type HostRepository, mapHost } from '../../db/repositories/host.repository.js';
@@ -17,15 +18,18 @@ export interface PortainerSyncDeps {
   repo: PortainerRepository;
   hosts: HostRepository;
   bus: EventBus;
-  /** Removes one host as DELETE /api/hosts/{id} does (its containers and alerts go, host_removed is emitted). */
+  /** Removes one host as DELETE /api/hosts/{id} does (its containers go, host_removed is emitted). */
   removeHost(hostId: number): Promise<void>;
+  /** Closes the open alerts under a scope with a note, keeping the scope's alerts as history (see PortainerHostsPort). */
+  closeAlerts(scope: string, note: string): Promise<void>;
   /** Tells the Docker area a host's Docker state changed (starts or stops its collection). */
   publishDockerHost(hostId: number): Promise<void>;
   /** Health counts of the containers collected on each host, from the container list (Portainer 2.20-2.33 says 0). */
   healthCounts(hostIds: number[]): Promise<Map<number, { healthy: number; unhealthy: number }>>;
 }
 
-const DOWN_REASON = 'Portainer reports this environment down';
+/** Why a host of a down environment is offline: the host-offline alert says it, with the server's name. */
+const downReason = (server: PortainerServerRow) => `Portainer ${server.name} reports this environment down`;
 
 /**
  * Environments of a Portainer server -> hosts. Hosts are matched by (server, environment id), never by name, so a
@@ -59,9 +63,8 @@ export class PortainerSyncService {
       version = await api.status();
       endpoints = await api.endpoints();
     } catch (err) {
-      const e = await this.d.servers.failed(server, err);
       await this.d.repo.update(serverId, { last_sync_at: nowIso(), last_sync_ms: Date.now() - started });
-      throw e;
+      throw await this.d.servers.failed(server, err); // records the status and announces the server
     }
     const create = how === 'manual' || server.sync_mode === 'create_and_update';
     const result = await this.apply(server, endpoints, create);
@@ -71,6 +74,7 @@ export class PortainerSyncService {
       last_sync_at: nowIso(), last_sync_ms: ms,
       endpoints_total: endpoints.length, endpoints_up: endpoints.filter((e) => e.status === 'up').length,
     });
+    await this.d.servers.announce(serverId);
     return { ...result, endpoints: endpoints.length, duration_ms: ms };
   }
 
@@ -82,7 +86,7 @@ export class PortainerSyncService {
       try {
         const host = existing.get(ep.endpoint_id);
         if (host) {
-          if (await this.refresh(host, ep)) out.updated++;
+          if (await this.refresh(server, host, ep)) out.updated++;
         } else if (create) {
           await this.createHost(server, ep);
           out.created++;
@@ -91,12 +95,17 @@ export class PortainerSyncService {
         out.errors.push(`environment ${ep.endpoint_id} (${ep.name}): ${(err as Error).message}`);
       }
     }
-    // Gone from Portainer, or no longer of a Docker kind: the host goes (its containers and alerts with it).
+    // Gone from Portainer, or no longer of a Docker kind: the host goes (its containers with it); its open alerts
+    // close with a note saying why, and its alerts stay in the history.
     const keep = new Set(docker.map((e) => e.endpoint_id));
+    const seen = new Set(endpoints.map((e) => e.endpoint_id));
     for (const [endpointId, host] of existing) {
       if (keep.has(endpointId)) continue;
+      const note = seen.has(endpointId) ? `environment no longer of a Docker kind in Portainer ${server.name}` : `environment removed from Portainer ${server.name}`;
       try {
+        await this.d.closeAlerts(hostScope(host.id), note);
         await this.d.removeHost(host.id);
+        await this.d.closeAlerts(hostScope(host.id), note);
         out.removed++;
       } catch (err) {
         out.errors.push(`host ${host.id} (${host.name}): ${(err as Error).message}`);
@@ -121,14 +130,14 @@ export class PortainerSyncService {
       name: ep.name, host: null, port: null, username: null, os_type: null, transport: 'portainer',
       groups: await this.groupsFor(server, ep.name), portainer_server_id: server.id, portainer_endpoint_id: ep.endpoint_id,
     });
-    const updated = await this.d.hosts.update(row.id, { docker_enabled: 1, ...hostState(ep) });
+    const updated = await this.d.hosts.update(row.id, { docker_enabled: 1, ...hostState(server, ep) });
     this.d.bus.emit({ type: 'host_updated', host: mapHost(updated!, null) });
     await this.d.publishDockerHost(row.id);
   }
 
   /** Name, status and engine version from Portainer; true when anything changed. */
-  private async refresh(host: HostRow, ep: PortainerEndpoint): Promise<boolean> {
-    const next = { name: ep.name, docker_enabled: 1, ...hostState(ep) };
+  private async refresh(server: PortainerServerRow, host: HostRow, ep: PortainerEndpoint): Promise<boolean> {
+    const next = { name: ep.name, docker_enabled: 1, ...hostState(server, ep) };
     const same = (Object.keys(next) as (keyof typeof next)[]).every((k) => host[k] === next[k]);
     if (same) return false;
     const updated = await this.d.hosts.update(host.id, next);
@@ -148,17 +157,17 @@ export class PortainerSyncService {
     }
     const hosts = new Map((await this.d.hosts.listByServer(serverId)).map((h) => [h.portainer_endpoint_id!, h]));
     const health = await this.d.healthCounts([...hosts.values()].map((h) => h.id));
-    return endpoints.map((ep) => view(ep, hosts.get(ep.endpoint_id) ?? null, health));
+    return endpoints.map((ep) => view(server, ep, hosts.get(ep.endpoint_id) ?? null, health));
   }
 }
 
-function hostState(ep: PortainerEndpoint): Pick<HostRow, 'status' | 'status_reason' | 'docker_version'> {
+function hostState(server: PortainerServerRow, ep: PortainerEndpoint): Pick<HostRow, 'status' | 'status_reason' | 'docker_version'> {
   return ep.status === 'up'
     ? { status: 'online', status_reason: null, docker_version: ep.snapshot.docker_version }
-    : { status: 'offline', status_reason: DOWN_REASON, docker_version: ep.snapshot.docker_version };
+    : { status: 'offline', status_reason: downReason(server), docker_version: ep.snapshot.docker_version };
 }
 
-function view(ep: PortainerEndpoint, host: HostRow | null, health: Map<number, { healthy: number; unhealthy: number }>): PortainerEndpointView {
+function view(server: PortainerServerRow, ep: PortainerEndpoint, host: HostRow | null, health: Map<number, { healthy: number; unhealthy: number }>): PortainerEndpointView {
   const s = ep.snapshot;
   const counted = host ? health.get(host.id) : undefined;
   const reason = !ep.docker
@@ -166,7 +175,7 @@ function view(ep: PortainerEndpoint, host: HostRow | null, health: Map<number, {
     : !host
       ? 'not a host yet: the server syncs in update_only mode (a manual sync creates it)'
       : ep.status === 'down'
-        ? DOWN_REASON
+        ? downReason(server)
         : null;
   return {
     endpoint_id: ep.endpoint_id, name: ep.name, type: ep.type, type_name: ep.type_name,

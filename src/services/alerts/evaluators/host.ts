@@ -1,11 +1,12 @@
-import { type HostFacts, type Subject, evaluateHost, hostSubject } from '../../../core/alert-rules.js';
+import { type HostFacts, type Subject, evaluateHost, hostScope, hostSubject, hostTarget } from '../../../core/alert-rules.js';
 import { notFound } from '../../../core/errors.js';
 import type { EventBus } from '../../../core/event-bus.js';
 import { KeyedLock } from '../../../core/keyed-lock.js';
 import type { AlertEvaluator, EvaluatorDeps } from './evaluator.js';
 
 /**
- * Hosts: "host offline" and "docker daemon unreachable", judged from what the host and Docker areas report. Work
+ * Hosts: "host offline" and "docker daemon unreachable", judged from what the host and Docker areas report (and the
+ * Portainer sync: a down environment's host is offline with Portainer's reason). Work
  * on one host is serialized, so an event and the safety-net pass never interleave on it.
  */
 export class HostEvaluator implements AlertEvaluator {
@@ -24,7 +25,19 @@ export class HostEvaluator implements AlertEvaluator {
   hostChanged(h: HostFacts): Promise<void> {
     return this.lock.run(`h:${h.id}`, async () => {
       for (const r of evaluateHost(h, this.d.graceSeconds)) await this.d.lifecycle.apply(r, () => this.recheck(h.id));
+      if (h.status === 'offline') await this.dockerSaidByOffline(h.id);
     });
+  }
+
+  /**
+   * One alert for one fact: Docker often fails before the host is seen offline (a Portainer environment going down
+   * fails its Docker calls before the next sync says it is down), so a "docker unreachable" already open, or on
+   * its clock, ends when "host offline" takes over. If Docker is still down when the host is back, it opens again.
+   */
+  private async dockerSaidByOffline(id: number): Promise<void> {
+    await this.d.lifecycle.forget(hostTarget(id, 'docker_unreachable'));
+    const open = await this.d.alerts.openFor(hostScope(id), 'docker_unreachable');
+    if (open) await this.d.lifecycle.close(open);
   }
 
   /** The Docker area's view of a host changed: its docker fields from the event, the rest as stored. */

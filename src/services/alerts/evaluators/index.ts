@@ -3,13 +3,14 @@ import { AutoRestarter } from './auto-restart.js';
 import { DockerEvaluator } from './docker.js';
 import type { AlertEvaluator, EvaluatorDeps, EvaluatorFactory } from './evaluator.js';
 import { HostEvaluator } from './host.js';
+import { PortainerEvaluator } from './portainer.js';
 
 export type { AlertEvaluator, DockerView, EvaluatorDeps } from './evaluator.js';
 
 /**
  * Every alert source and its evaluator. `satisfies` makes a source without an entry a compile error; null marks a
- * source whose evaluator is not written yet (Portainer and Proxmox: their own issues add one file and fill the
- * entry in, nothing else in the alerting changes).
+ * source whose evaluator is not written yet (Proxmox: its issue adds one file and fills the entry in, nothing else
+ * in the alerting changes).
  */
 export const evaluatorRegistry = {
   docker: (d) =>
@@ -18,7 +19,7 @@ export const evaluatorRegistry = {
       autoRestart: new AutoRestarter({ alerts: d.alerts, tasks: d.tasks, restartContainer: d.docker.restartContainer, timers: d.timers, logger: d.logger }),
     }),
   host: (d) => new HostEvaluator(d),
-  portainer: null,
+  portainer: (d) => new PortainerEvaluator(d),
   proxmox: null,
 } satisfies Record<AlertSource, EvaluatorFactory | null>;
 

@@ -15,7 +15,7 @@ import type { MessageKey } from '../../i18n';
 import { HostHealthList } from './HostHealth';
 
 /** WebSocket messages after which the page is read again (coalesced to one reload a second). */
-export const LIVE_MESSAGES = ['host_updated', 'host_removed', 'docker_host_updated'] as const satisfies readonly WsMessage['type'][];
+export const LIVE_MESSAGES = ['host_updated', 'host_removed', 'docker_host_updated', 'portainer_server_updated', 'portainer_server_removed'] as const satisfies readonly WsMessage['type'][];
 export const POLL_MS = 30_000;
 const COALESCE_MS = 1_000;
 
