@@ -120,6 +120,8 @@ export async function createContainer(config: Config, logger: Logger): Promise<C
     publishDockerHost: (hostId) => docker.service.publishHost(hostId),
   });
   portainerRef.servers = portainer.servers;
+  // Before anything can collect (the Docker area, the API, with or without the loops): the servers this process knows.
+  await portainer.load();
   const proxmox = setupProxmox({ logger, db: db.kysely, secretBox: core.secretBox, makeClient: proxmoxClient });
   const health = setupHealth(core, repos, docker, portainer);
   return assemble({ ...core, config, logger, db, repos, docker, alerting, portainer, proxmox, health });
@@ -182,7 +184,7 @@ function assemble(parts: Omit<Container, 'version' | 'startedAt' | 'ping' | 'lif
     startedAt: Date.now(),
     ping: () => pingDatabase(db.kysely),
     lifecycle: {
-      start: [() => parts.portainer.load(), () => docker.start(), () => alerting.start(), () => parts.portainer.start(), () => parts.proxmox.start()],
+      start: [() => docker.start(), () => alerting.start(), () => parts.portainer.start(), () => parts.proxmox.start()],
       stop: [() => docker.stop(), () => alerting.stop(), () => parts.portainer.stop(), () => parts.proxmox.stop()],
     },
     async start() {
