@@ -1,9 +1,9 @@
 // The login limits behind a reverse proxy (HOMELAB_TRUST_PROXY=true: one proxy in front). Each client the proxy
 // reports has its own budget, a client cannot pick a new address by writing its own X-Forwarded-For, and one account
 // cannot be tried from many addresses. Real HTTP: the test plays the proxy from one loopback address.
-import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, startTestServer, type TestServer } from '../support/app.js';
+import { postFrom } from '../support/http-from.js';
 
 let ts: TestServer;
 beforeAll(async () => {
@@ -12,26 +12,7 @@ beforeAll(async () => {
 afterAll(() => ts?.destroy());
 
 /** A login relayed by "the proxy" (always 127.0.0.90) for the client address it reports. */
-function viaProxy(body: object, forwardedFor: string): Promise<{ status: number; body: any }> {
-  const url = new URL('/api/auth/login', ts.url);
-  const payload = JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      {
-        host: url.hostname, port: url.port, path: url.pathname, method: 'POST', localAddress: '127.0.0.90',
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), 'x-forwarded-for': forwardedFor },
-      },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (d) => (text += d));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
+const viaProxy = (body: object, forwardedFor: string) => postFrom(ts.url, '/api/auth/login', '127.0.0.90', body, { 'x-forwarded-for': forwardedFor });
 
 describe('login limits behind a trusted proxy', () => {
   it('12 bad logins from different clients do not lock out the real admin behind the same proxy', async () => {

@@ -1,8 +1,8 @@
 // Login, bearer tokens, API tokens and user management against a real server on a real port (real SQLite).
-import http from 'node:http';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, startTestServer, type TestServer } from '../support/app.js';
+import { postFrom } from '../support/http-from.js';
 
 const JWT_SECRET = 'auth-test-jwt-secret-0123456789abcdef';
 
@@ -94,23 +94,7 @@ describe('login rate limit', () => {
   afterAll(() => ts?.destroy());
 
   /** A login from a client of its own: a distinct loopback source address, so each test client has its own budget. */
-  function loginFrom(localAddress: string, body: object, extraHeaders: Record<string, string> = {}): Promise<{ status: number; body: any }> {
-    const url = new URL('/api/auth/login', ts.url);
-    const payload = JSON.stringify(body);
-    return new Promise((resolve, reject) => {
-      const req = http.request(
-        { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', localAddress, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), ...extraHeaders } },
-        (res) => {
-          let text = '';
-          res.setEncoding('utf8');
-          res.on('data', (d) => (text += d));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
-        },
-      );
-      req.on('error', reject);
-      req.end(payload);
-    });
-  }
+  const loginFrom = (localAddress: string, body: object, extraHeaders: Record<string, string> = {}) => postFrom(ts.url, '/api/auth/login', localAddress, body, extraHeaders);
 
   it('answers 429 {error, message} after 3 attempts from one client, even with the right password', async () => {
     const bad = { username: 'admin', password: 'wrong-password' };
