@@ -121,7 +121,7 @@ export async function createContainer(config: Config, logger: Logger): Promise<C
   portainerServers = portainer.servers;
   // Before any collection can ask (the Docker area starts first): the servers' connection settings, read once.
   await portainer.servers.loadConnections();
-  const proxmox = setupProxmox({ logger, db: db.kysely, secretBox: core.secretBox, makeClient: proxmoxClient });
+  const proxmox = setupProxmox({ logger, db: db.kysely, secretBox: core.secretBox, scheduler: core.scheduler, makeClient: proxmoxClient });
   const health = setupHealth(core, repos, docker, portainer);
   return assemble({ ...core, config, logger, db, repos, docker, alerting, portainer, proxmox, health });
 }
