@@ -122,7 +122,7 @@ export async function createContainer(config: Config, logger: Logger): Promise<C
   portainerRef.servers = portainer.servers;
   // Before anything can collect (the Docker area, the API, with or without the loops): the servers this process knows.
   await portainer.load();
-  const proxmox = setupProxmox({ logger, db: db.kysely, secretBox: core.secretBox, makeClient: proxmoxClient });
+  const proxmox = setupProxmox({ logger, db: db.kysely, secretBox: core.secretBox, scheduler: core.scheduler, makeClient: proxmoxClient });
   const health = setupHealth(core, repos, docker, portainer);
   return assemble({ ...core, config, logger, db, repos, docker, alerting, portainer, proxmox, health });
 }

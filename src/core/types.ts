@@ -55,6 +55,17 @@ import type {
   PortainerTestResultSchema,
 } from '../contract/portainer.js';
 import type { ProxmoxClusterCreateBody, ProxmoxClusterPatchBody, ProxmoxClusterSchema, ProxmoxTestResultSchema } from '../contract/proxmox.js';
+import type {
+  ProxmoxBackupSchema,
+  ProxmoxGuestDetailSchema,
+  ProxmoxGuestSchema,
+  ProxmoxNodeSchema,
+  ProxmoxRrdSchema,
+  ProxmoxSnapshotSchema,
+  ProxmoxStorageSchema,
+  ProxmoxSyncResultSchema,
+  ProxmoxTimeframeQuery,
+} from '../contract/proxmox-inventory.js';
 import type { HealthSchema, SshSettingsSchema } from '../contract/system.js';
 import type { DockerHostHealthSchema, EventsStreamStateSchema, HealthDetailsSchema, PortainerServerHealthSchema } from '../contract/health.js';
 import type { TaskSchema, TaskStatusSchema } from '../contract/tasks.js';
@@ -168,6 +179,15 @@ export type ProxmoxCluster = Static<typeof ProxmoxClusterSchema>;
 export type ProxmoxClusterInput = Static<typeof ProxmoxClusterCreateBody>;
 export type ProxmoxClusterPatch = Static<typeof ProxmoxClusterPatchBody>;
 export type ProxmoxTestResult = Static<typeof ProxmoxTestResultSchema>;
+export type ProxmoxNode = Static<typeof ProxmoxNodeSchema>;
+export type ProxmoxGuest = Static<typeof ProxmoxGuestSchema>;
+export type ProxmoxGuestDetail = Static<typeof ProxmoxGuestDetailSchema>;
+export type ProxmoxSnapshot = Static<typeof ProxmoxSnapshotSchema>;
+export type ProxmoxBackup = Static<typeof ProxmoxBackupSchema>;
+export type ProxmoxStorage = Static<typeof ProxmoxStorageSchema>;
+export type ProxmoxSyncResult = Static<typeof ProxmoxSyncResultSchema>;
+export type ProxmoxRrd = Static<typeof ProxmoxRrdSchema>;
+export type ProxmoxTimeframe = NonNullable<Static<typeof ProxmoxTimeframeQuery>['timeframe']>;
 
 export type EventsStreamState = Static<typeof EventsStreamStateSchema>;
 export type DockerHostHealth = Static<typeof DockerHostHealthSchema>;

@@ -315,6 +315,63 @@ export interface ProxmoxClustersTable {
   updated_at: string;
 }
 
+/** What the Proxmox sync saw (migration 010); lists are JSON text. */
+export interface ProxmoxNodesTable {
+  cluster_id: number;
+  node: string;
+  status: string;
+  uptime_s: number | null;
+  cpu_usage: number | null;
+  cpu_count: number | null;
+  cpu_model: string | null;
+  mem_used: number | null;
+  mem_total: number | null;
+  disk_used: number | null;
+  disk_total: number | null;
+  loadavg: string | null; // JSON [1, 5, 15 min]
+  kernel_version: string | null;
+  pve_version: string | null;
+  updated_at: string;
+}
+
+export interface ProxmoxGuestsTable {
+  cluster_id: number;
+  vmid: number;
+  type: string; // 'qemu' | 'lxc'
+  name: string;
+  node: string;
+  status: string;
+  cpus: number | null;
+  cpu_usage: number | null;
+  mem_used: number | null;
+  mem_total: number | null;
+  disk_used: number | null;
+  disk_total: number | null;
+  uptime_s: number | null;
+  ipv4: string; // JSON string[]
+  ipv6: string; // JSON string[]
+  agent: string; // 'running' | 'not_running' | 'not_configured'
+  tags: string; // JSON string[]
+  lock: string | null;
+  template: number;
+  ha_state: string | null;
+  snapshots: number;
+  updated_at: string;
+}
+
+export interface ProxmoxStorageTable {
+  cluster_id: number;
+  storage: string;
+  node: string;
+  type: string;
+  status: string;
+  content: string; // JSON string[]
+  used: number | null;
+  total: number | null;
+  shared: number;
+  updated_at: string;
+}
+
 export interface Database {
   users: UsersTable;
   revoked_sessions: RevokedSessionsTable;
@@ -339,6 +396,9 @@ export interface Database {
   docker_log_lines: DockerLogLinesTable;
   portainer_servers: PortainerServersTable;
   proxmox_clusters: ProxmoxClustersTable;
+  proxmox_nodes: ProxmoxNodesTable;
+  proxmox_guests: ProxmoxGuestsTable;
+  proxmox_storage: ProxmoxStorageTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -383,3 +443,6 @@ export type PortainerServerRow = Selectable<PortainerServersTable>;
 export type PortainerServerUpdate = Updateable<PortainerServersTable>;
 export type ProxmoxClusterRow = Selectable<ProxmoxClustersTable>;
 export type ProxmoxClusterUpdate = Updateable<ProxmoxClustersTable>;
+export type ProxmoxNodeRow = Selectable<ProxmoxNodesTable>;
+export type ProxmoxGuestRow = Selectable<ProxmoxGuestsTable>;
+export type ProxmoxStorageRow = Selectable<ProxmoxStorageTable>;

@@ -84,6 +84,13 @@ describe('the route table', () => {
       'PATCH /api/proxmox/clusters/:id': 'admin',
       'DELETE /api/proxmox/clusters/:id': 'admin',
       'POST /api/proxmox/clusters/:id/test': 'admin',
+      'POST /api/proxmox/clusters/:id/sync': 'operator',
+      'GET /api/proxmox/clusters/:id/nodes': 'viewer',
+      'GET /api/proxmox/clusters/:id/nodes/:node/rrd': 'viewer',
+      'GET /api/proxmox/clusters/:id/guests': 'viewer',
+      'GET /api/proxmox/clusters/:id/guests/:vmid': 'viewer',
+      'GET /api/proxmox/clusters/:id/guests/:vmid/rrd': 'viewer',
+      'GET /api/proxmox/clusters/:id/storage': 'viewer',
       'GET /ws': 'viewer',
     });
     // Only the health check and the login are open to anyone.

@@ -8,6 +8,7 @@ import * as m006 from './006_host_sources.js';
 import * as m007 from './007_portainer.js';
 import * as m008 from './008_log_capture.js';
 import * as m009 from './009_proxmox.js';
+import * as m010 from './010_proxmox_inventory.js';
 import * as m011 from './011_sessions.js';
 
 /**
@@ -24,7 +25,7 @@ export const migrations: Record<string, Migration> = {
   '007_portainer': m007,
   '008_log_capture': m008,
   '009_proxmox': m009,
-  // 010 is the Proxmox inventory (next): 011 is listed after it whatever order the files land in.
+  '010_proxmox_inventory': m010,
   '011_sessions': m011,
 };
 

@@ -256,6 +256,8 @@ export interface ProxmoxApi {
   taskStatus(upid: string): Promise<PveTaskStatus>;
   /** Polls a task until it stops (or the deadline: `timeout`), with its exit status. */
   waitTask(upid: string, o?: { intervalMs?: number; timeoutMs?: number }): Promise<PveTaskResult>;
+  /** Any other GET under /api2/json (parameters in the query string): its `data`. */
+  get<T>(path: string, params?: Params): Promise<T>;
   /** The certificate pinned now (the one given, or the one test() pinned). */
   readonly fingerprint: string | null;
   close(): void;
