@@ -10,4 +10,5 @@ export * from './notifications.js';
 export * from './logs.js';
 export * from './portainer.js';
 export * from './proxmox.js';
+export * from './proxmox-actions.js';
 export * from './health.js';

@@ -55,6 +55,14 @@ import type {
   PortainerTestResultSchema,
 } from '../contract/portainer.js';
 import type { ProxmoxClusterCreateBody, ProxmoxClusterPatchBody, ProxmoxClusterSchema, ProxmoxTestResultSchema } from '../contract/proxmox.js';
+import type {
+  ProxmoxActionResultSchema,
+  ProxmoxBackupBody,
+  ProxmoxBackupResultSchema,
+  ProxmoxGuestActionSchema,
+  ProxmoxSnapshotBody,
+  ProxmoxSnapshotResultSchema,
+} from '../contract/proxmox-actions.js';
 import type { HealthSchema, SshSettingsSchema } from '../contract/system.js';
 import type { DockerHostHealthSchema, EventsStreamStateSchema, HealthDetailsSchema, PortainerServerHealthSchema } from '../contract/health.js';
 import type { TaskSchema, TaskStatusSchema } from '../contract/tasks.js';
@@ -166,6 +174,12 @@ export type ProxmoxCluster = Static<typeof ProxmoxClusterSchema>;
 export type ProxmoxClusterInput = Static<typeof ProxmoxClusterCreateBody>;
 export type ProxmoxClusterPatch = Static<typeof ProxmoxClusterPatchBody>;
 export type ProxmoxTestResult = Static<typeof ProxmoxTestResultSchema>;
+export type ProxmoxGuestAction = Static<typeof ProxmoxGuestActionSchema>;
+export type ProxmoxActionResult = Static<typeof ProxmoxActionResultSchema>;
+export type ProxmoxSnapshotInput = Static<typeof ProxmoxSnapshotBody>;
+export type ProxmoxSnapshotResult = Static<typeof ProxmoxSnapshotResultSchema>;
+export type ProxmoxBackupInput = Static<typeof ProxmoxBackupBody>;
+export type ProxmoxBackupResult = Static<typeof ProxmoxBackupResultSchema>;
 
 export type EventsStreamState = Static<typeof EventsStreamStateSchema>;
 export type DockerHostHealth = Static<typeof DockerHostHealthSchema>;

@@ -7,6 +7,7 @@ import logRoutes from './logs.js';
 import notificationRoutes from './notifications.js';
 import portainerRoutes from './portainer.js';
 import proxmoxRoutes from './proxmox.js';
+import proxmoxActionRoutes from './proxmox-actions.js';
 import healthDetailsRoutes from './health-details.js';
 import type { AlertingModule } from '../../services/alerts/index.js';
 
@@ -18,6 +19,7 @@ export async function registerExtraRoutes(app: App, c: Container): Promise<void>
   await registerAlertingRoutes(app, c.alerting);
   await app.register(portainerRoutes, { portainer: c.portainer });
   await app.register(proxmoxRoutes, { proxmox: c.proxmox });
+  await app.register(proxmoxActionRoutes, { actions: c.proxmoxActions });
   await app.register(healthDetailsRoutes, { health: c.health });
 }
 
