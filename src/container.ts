@@ -22,6 +22,7 @@ import { PortainerClient } from './providers/portainer/client.js';
 import { ProxmoxClient } from './providers/proxmox/client.js';
 import { type ProxmoxModule, setupProxmox } from './services/proxmox/index.js';
 import type { ProxmoxClientFactory } from './services/proxmox/cluster.service.js';
+import { ProxmoxActionsService } from './services/proxmox/actions.service.js';
 import { HealthService } from './services/health/health.service.js';
 import { AuthService } from './services/auth.service.js';
 import { HostService } from './services/host.service.js';
@@ -67,6 +68,8 @@ export interface Container {
   alerting: AlertingModule;
   portainer: PortainerModule;
   proxmox: ProxmoxModule;
+  /** Proxmox actions as tasks (guest power, snapshots, backups, node actions). */
+  proxmoxActions: ProxmoxActionsService;
   health: HealthService;
   /** Starts background loops (metrics, and what feature areas add). */
   start(): Promise<void>;
@@ -123,8 +126,9 @@ export async function createContainer(config: Config, logger: Logger): Promise<C
   // Before anything can collect (the Docker area, the API, with or without the loops): the servers this process knows.
   await portainer.load();
   const proxmox = setupProxmox({ logger, db: db.kysely, secretBox: core.secretBox, scheduler: core.scheduler, makeClient: proxmoxClient });
+  const proxmoxActions = new ProxmoxActionsService(proxmox.clusters, core.tasks);
   const health = setupHealth(core, repos, docker, portainer);
-  return assemble({ ...core, config, logger, db, repos, docker, alerting, portainer, proxmox, health });
+  return assemble({ ...core, config, logger, db, repos, docker, alerting, portainer, proxmox, proxmoxActions, health });
 }
 
 /** The health page's view, fed with each collection's duration. */

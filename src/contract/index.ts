@@ -11,4 +11,5 @@ export * from './logs.js';
 export * from './portainer.js';
 export * from './proxmox.js';
 export * from './proxmox-inventory.js';
+export * from './proxmox-actions.js';
 export * from './health.js';

@@ -66,6 +66,14 @@ import type {
   ProxmoxSyncResultSchema,
   ProxmoxTimeframeQuery,
 } from '../contract/proxmox-inventory.js';
+import type {
+  ProxmoxActionResultSchema,
+  ProxmoxBackupBody,
+  ProxmoxBackupResultSchema,
+  ProxmoxGuestActionSchema,
+  ProxmoxSnapshotBody,
+  ProxmoxSnapshotResultSchema,
+} from '../contract/proxmox-actions.js';
 import type { HealthSchema, SshSettingsSchema } from '../contract/system.js';
 import type { DockerHostHealthSchema, EventsStreamStateSchema, HealthDetailsSchema, PortainerServerHealthSchema } from '../contract/health.js';
 import type { TaskSchema, TaskStatusSchema } from '../contract/tasks.js';
@@ -188,6 +196,12 @@ export type ProxmoxStorage = Static<typeof ProxmoxStorageSchema>;
 export type ProxmoxSyncResult = Static<typeof ProxmoxSyncResultSchema>;
 export type ProxmoxRrd = Static<typeof ProxmoxRrdSchema>;
 export type ProxmoxTimeframe = NonNullable<Static<typeof ProxmoxTimeframeQuery>['timeframe']>;
+export type ProxmoxGuestAction = Static<typeof ProxmoxGuestActionSchema>;
+export type ProxmoxActionResult = Static<typeof ProxmoxActionResultSchema>;
+export type ProxmoxSnapshotInput = Static<typeof ProxmoxSnapshotBody>;
+export type ProxmoxSnapshotResult = Static<typeof ProxmoxSnapshotResultSchema>;
+export type ProxmoxBackupInput = Static<typeof ProxmoxBackupBody>;
+export type ProxmoxBackupResult = Static<typeof ProxmoxBackupResultSchema>;
 
 export type EventsStreamState = Static<typeof EventsStreamStateSchema>;
 export type DockerHostHealth = Static<typeof DockerHostHealthSchema>;

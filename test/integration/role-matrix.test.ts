@@ -91,6 +91,15 @@ describe('the route table', () => {
       'GET /api/proxmox/clusters/:id/guests/:vmid': 'viewer',
       'GET /api/proxmox/clusters/:id/guests/:vmid/rrd': 'viewer',
       'GET /api/proxmox/clusters/:id/storage': 'viewer',
+      'POST /api/proxmox/clusters/:id/guests/:vmid/:action': 'operator',
+      'POST /api/proxmox/clusters/:id/guests/:vmid/snapshots': 'operator',
+      'DELETE /api/proxmox/clusters/:id/guests/:vmid/snapshots/:name': 'admin',
+      'POST /api/proxmox/clusters/:id/guests/:vmid/snapshots/:name/rollback': 'admin',
+      'POST /api/proxmox/clusters/:id/guests/:vmid/backup': 'operator',
+      'POST /api/proxmox/clusters/:id/nodes/:node/startall': 'operator',
+      'POST /api/proxmox/clusters/:id/nodes/:node/stopall': 'operator',
+      'POST /api/proxmox/clusters/:id/nodes/:node/reboot': 'admin',
+      'POST /api/proxmox/clusters/:id/nodes/:node/shutdown': 'admin',
       'GET /ws': 'viewer',
     });
     // Only the health check and the login are open to anyone.

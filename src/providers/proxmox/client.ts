@@ -150,6 +150,13 @@ export class ProxmoxClient implements ProxmoxApi {
     }
   }
 
+  async taskLog(upid: string): Promise<string[]> {
+    const { node } = parseUpid(upid);
+    const lines = await this.get<{ n: number; t: string }[]>(`/nodes/${node}/tasks/${encodeURIComponent(upid)}/log`, { limit: 0 });
+    const text = lines.map((l) => l.t);
+    return text.length === 1 && text[0] === 'no content' ? [] : text;
+  }
+
   /** GET under /api2/json: parameters in the query string (PVE refuses a body on GET, §0.1). The typed calls above
    * are async so that a parameter refused before sending rejects like any other failure. */
   get<T>(path: string, params: Params = {}): Promise<T> {
@@ -159,6 +166,11 @@ export class ProxmoxClient implements ProxmoxApi {
   /** POST under /api2/json: a form body, booleans as 1/0; never sent twice unless PVE refused it with a 401. */
   post<T>(path: string, params: Params = {}): Promise<T> {
     return this.request<T>('POST', path, params);
+  }
+
+  /** DELETE under /api2/json: parameters in the query string, like GET (PVE refuses a body on DELETE). */
+  delete<T>(path: string, params: Params = {}): Promise<T> {
+    return this.request<T>('DELETE', path, params);
   }
 
   close(): void {

@@ -217,6 +217,16 @@ export interface PveTaskStatus {
   exitstatus?: string;
 }
 
+/** GET /nodes/{node}/{qemu|lxc}/{vmid}/snapshot entries (§6.2), with the synthetic `current` last. */
+export interface PveSnapshot {
+  name: string;
+  description?: string;
+  snaptime?: number;
+  vmstate?: B01;
+  parent?: string;
+  running?: B01;
+}
+
 /** A finished task: `ok` when PVE's exit status is `OK` or `WARNINGS: n` (§8.2). */
 export interface PveTaskResult {
   upid: string;
@@ -256,8 +266,12 @@ export interface ProxmoxApi {
   taskStatus(upid: string): Promise<PveTaskStatus>;
   /** Polls a task until it stops (or the deadline: `timeout`), with its exit status. */
   waitTask(upid: string, o?: { intervalMs?: number; timeoutMs?: number }): Promise<PveTaskResult>;
-  /** Any other GET under /api2/json (parameters in the query string): its `data`. */
+  /** Every line of a task's log, in order (§8.3; PVE's `no content` placeholder of an empty log left out). */
+  taskLog(upid: string): Promise<string[]>;
+  /** Generic calls under /api2/json for the endpoints without a typed method (snapshots, vzdump, node actions). */
   get<T>(path: string, params?: Params): Promise<T>;
+  post<T>(path: string, params?: Params): Promise<T>;
+  delete<T>(path: string, params?: Params): Promise<T>;
   /** The certificate pinned now (the one given, or the one test() pinned). */
   readonly fingerprint: string | null;
   close(): void;

@@ -8,6 +8,7 @@ import notificationRoutes from './notifications.js';
 import portainerRoutes from './portainer.js';
 import proxmoxRoutes from './proxmox.js';
 import proxmoxInventoryRoutes from './proxmox-inventory.js';
+import proxmoxActionRoutes from './proxmox-actions.js';
 import healthDetailsRoutes from './health-details.js';
 import type { AlertingModule } from '../../services/alerts/index.js';
 
@@ -20,6 +21,7 @@ export async function registerExtraRoutes(app: App, c: Container): Promise<void>
   await app.register(portainerRoutes, { portainer: c.portainer });
   await app.register(proxmoxRoutes, { proxmox: c.proxmox });
   await app.register(proxmoxInventoryRoutes, { proxmox: c.proxmox });
+  await app.register(proxmoxActionRoutes, { actions: c.proxmoxActions });
   await app.register(healthDetailsRoutes, { health: c.health });
 }
 
