@@ -1,3 +1,4 @@
+import { ClientCache } from '../../core/client-cache.js';
 import { hostScope } from '../../core/alert-rules.js';
 import { AppError, conflict, notFound } from '../../core/errors.js';
 import type { DomainEvent } from '../../core/events.js';
@@ -50,7 +51,7 @@ export function statusOfError(err: PortainerError): { status: 'error' | 'unreach
  * per server is what keeps logins to one at a time (Portainer bans an address after 10 logins in a second).
  */
 export class PortainerService {
-  private readonly clients = new Map<number, { key: string; api: PortainerApi }>();
+  private readonly clients = new ClientCache<PortainerApi>();
   /** The last row seen of each server, for clientFor (asked synchronously by the provider registry). */
   private readonly known = new Map<number, PortainerServerRow>();
   private closed = false;
@@ -227,23 +228,17 @@ export class PortainerService {
   client(row: PortainerServerRow): PortainerApi {
     this.known.set(row.id, row);
     const key = `${row.url}\n${row.credentials}\n${row.tls_fingerprint ?? ''}`;
-    const known = this.clients.get(row.id);
-    if (known?.key === key) return known.api;
-    known?.api.close();
-    const api = this.makeClient({ url: row.url, auth: this.open(row), tlsFingerprint: row.tls_fingerprint });
-    this.clients.set(row.id, { key, api });
-    return api;
+    return this.clients.get(row.id, key, () => this.makeClient({ url: row.url, auth: this.open(row), tlsFingerprint: row.tls_fingerprint }));
   }
 
   dropClient(id: number): void {
-    this.clients.get(id)?.api.close();
-    this.clients.delete(id);
+    this.clients.drop(id);
   }
 
   /** At shutdown: every client closes, and no new one is made for a collection still finishing. */
   closeAll(): void {
     this.closed = true;
-    for (const id of [...this.clients.keys()]) this.dropClient(id);
+    this.clients.closeAll();
   }
 
   private seal(auth: PortainerAuth): string {

@@ -1,3 +1,4 @@
+import { ClientCache } from '../../core/client-cache.js';
 import { AppError, conflict, notFound } from '../../core/errors.js';
 import type { SecretBox } from '../../core/secret-box.js';
 import type { ProxmoxCluster, ProxmoxTestResult } from '../../core/types.js';
@@ -43,7 +44,7 @@ export async function summaryOf(api: ProxmoxApi): Promise<Omit<ClusterSummary, '
  * one client per cluster is what keeps logins to one at a time.
  */
 export class ProxmoxClusterService {
-  private readonly clients = new Map<number, { key: string; api: ProxmoxApi }>();
+  private readonly clients = new ClientCache<ProxmoxApi>();
 
   constructor(
     private readonly repo: ProxmoxRepository,
@@ -172,21 +173,17 @@ export class ProxmoxClusterService {
   /** The cluster's client, made once per address, credentials and trust. */
   client(row: ProxmoxClusterRow): ProxmoxApi {
     const key = [row.host, row.port, row.credentials, row.tls_fingerprint ?? '', row.ca_pem ?? ''].join('\n');
-    const known = this.clients.get(row.id);
-    if (known?.key === key) return known.api;
-    known?.api.close();
-    const api = this.makeClient({ host: row.host, port: row.port, auth: this.open(row), tlsFingerprint: row.tls_fingerprint, caPem: row.ca_pem });
-    this.clients.set(row.id, { key, api });
-    return api;
+    return this.clients.get(row.id, key, () =>
+      this.makeClient({ host: row.host, port: row.port, auth: this.open(row), tlsFingerprint: row.tls_fingerprint, caPem: row.ca_pem }),
+    );
   }
 
   dropClient(id: number): void {
-    this.clients.get(id)?.api.close();
-    this.clients.delete(id);
+    this.clients.drop(id);
   }
 
   closeAll(): void {
-    for (const id of [...this.clients.keys()]) this.dropClient(id);
+    this.clients.closeAll();
   }
 
   private seal(auth: ProxmoxAuth): string {
