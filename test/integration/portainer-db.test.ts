@@ -1,33 +1,13 @@
 // The portainer_servers table (migration 007) and its repository on SQLite and on a real PostgreSQL: the database
 // itself refuses what the API refuses (unknown auth kind or sync mode, an interval under 10 s, a duplicate name), and
 // a server goes with its hosts in one transaction (their containers through the hosts' cascade).
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Db, migrateToLatest, openDatabase } from '../../src/db/database.js';
+import { type Db, migrateToLatest } from '../../src/db/database.js';
 import { HostRepository } from '../../src/db/repositories/host.repository.js';
 import { type NewPortainerServer, PortainerRepository } from '../../src/db/repositories/portainer.repository.js';
-import { startPostgres, type TestPostgres } from '../support/postgres.js';
+import { bothDialects } from '../support/dialects.js';
 
-let pg: TestPostgres;
-const dirs: string[] = [];
-beforeAll(async () => {
-  pg = await startPostgres();
-}, 120_000);
-afterAll(async () => {
-  await pg?.stop();
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
-});
-
-const dialects: [string, () => Promise<Db>][] = [
-  ['SQLite', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'homelab-portainer-'));
-    dirs.push(dir);
-    return openDatabase({ databaseUrl: null, dataDir: dir });
-  }],
-  ['PostgreSQL', async () => openDatabase({ databaseUrl: await pg.createDatabase(`portainer_${Date.now()}`), dataDir: '/nonexistent' })],
-];
+const dialects = bothDialects('portainer');
 
 const server = (over: Partial<NewPortainerServer> = {}): NewPortainerServer => ({
   name: 'home', url: 'https://portainer.lan:9443', auth: 'api_key', credentials: 'v1:sealed', tls_fingerprint: null,

@@ -1,32 +1,12 @@
 // The proxmox_clusters table (migration 009) and its repository on SQLite and on a real PostgreSQL: the database
 // itself refuses what the API refuses (an unknown auth kind or status, a port out of range, an interval under 10 s, a
 // duplicate name), and the status columns round-trip.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Db, migrateToLatest, openDatabase } from '../../src/db/database.js';
+import { type Db, migrateToLatest } from '../../src/db/database.js';
 import { type NewProxmoxCluster, ProxmoxRepository } from '../../src/db/repositories/proxmox.repository.js';
-import { startPostgres, type TestPostgres } from '../support/postgres.js';
+import { bothDialects } from '../support/dialects.js';
 
-let pg: TestPostgres;
-const dirs: string[] = [];
-beforeAll(async () => {
-  pg = await startPostgres();
-}, 120_000);
-afterAll(async () => {
-  await pg?.stop();
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
-});
-
-const dialects: [string, () => Promise<Db>][] = [
-  ['SQLite', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'homelab-proxmox-'));
-    dirs.push(dir);
-    return openDatabase({ databaseUrl: null, dataDir: dir });
-  }],
-  ['PostgreSQL', async () => openDatabase({ databaseUrl: await pg.createDatabase(`proxmox_${Date.now()}`), dataDir: '/nonexistent' })],
-];
+const dialects = bothDialects('proxmox');
 
 const cluster = (over: Partial<NewProxmoxCluster> = {}): NewProxmoxCluster => ({
   name: 'home', host: 'pve1.lan', port: 8006, auth: 'token', credentials: 'v1:sealed', tls_fingerprint: null, ca_pem: null,

@@ -1,33 +1,13 @@
 // The Proxmox inventory tables (migration 010) and their repository on SQLite and on a real PostgreSQL: byte counts
 // past 2^31 round-trip as numbers, a replace updates rows in place and removes those not listed, the database refuses
 // an unknown guest type or agent state, and a cluster's inventory goes with it.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Db, migrateToLatest, openDatabase } from '../../src/db/database.js';
+import { type Db, migrateToLatest } from '../../src/db/database.js';
 import { type ProxmoxInventory, ProxmoxInventoryRepository } from '../../src/db/repositories/proxmox-inventory.repository.js';
 import { ProxmoxRepository } from '../../src/db/repositories/proxmox.repository.js';
-import { startPostgres, type TestPostgres } from '../support/postgres.js';
+import { bothDialects } from '../support/dialects.js';
 
-let pg: TestPostgres;
-const dirs: string[] = [];
-beforeAll(async () => {
-  pg = await startPostgres();
-}, 120_000);
-afterAll(async () => {
-  await pg?.stop();
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
-});
-
-const dialects: [string, () => Promise<Db>][] = [
-  ['SQLite', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'homelab-pxinv-'));
-    dirs.push(dir);
-    return openDatabase({ databaseUrl: null, dataDir: dir });
-  }],
-  ['PostgreSQL', async () => openDatabase({ databaseUrl: await pg.createDatabase(`pxinv_${Date.now()}`), dataDir: '/nonexistent' })],
-];
+const dialects = bothDialects('pxinv');
 
 const GiB = 1024 ** 3;
 const node = (name: string) => ({
