@@ -32,6 +32,7 @@ import { containerFromSummary, imagesFromApi, networksFromApi, pruneFromApi, sta
 import { FrameDecoder, LineSplitter, decodeLogBody } from './framing.js';
 import { errorText } from './mapping.js';
 import { PortainerError } from './types.js';
+import { mapLimit } from '../../core/map-limit.js';
 
 export const PORTAINER_CAPABILITIES: EngineCapabilities = {
   redeploy: false, // the compose files live on the environment's machine, out of reach
@@ -46,19 +47,6 @@ const CONFLICT_RE = /is already (in progress|paused|running|stopped)|is not (run
 const LOGS_MAX_BYTES = 16 * 1024 * 1024;
 const STATS_MIN_TIMEOUT_MS = 20_000;
 
-/** Runs fn over items, at most `limit` at a time, results in order. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (x: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
 
 /** The environment's engine is down: 502 (empty), or Portainer's own 500 about the socket or the Edge tunnel. */
 export function isEnvironmentDown(r: ProxyAnswer): boolean {

@@ -7,19 +7,6 @@ export type SyncedGuest = Omit<ProxmoxGuest, 'updated_at'>;
 /** A failed call's text for the sync's `errors`. */
 export const reasonOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
-/** Runs `fn` over `items` with at most `limit` at a time: a cluster of many guests is not asked everything at once. */
-export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
 
 /** The figures /cluster/resources gives every guest (QEMU's `status` there is its run state: paused, suspended). */
 function baseOf(r: PveGuestResource): Omit<SyncedGuest, 'ipv4' | 'ipv6' | 'agent' | 'snapshots'> {

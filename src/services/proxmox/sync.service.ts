@@ -12,7 +12,8 @@ import {
   type PveStorageResource,
 } from '../../providers/proxmox/types.js';
 import { type ProxmoxClusterService, summaryOf } from './cluster.service.js';
-import { mapLimit, reasonOf, syncGuest, type SyncedGuest } from './sync-guests.js';
+import { mapLimit } from '../../core/map-limit.js';
+import { reasonOf, syncGuest, type SyncedGuest } from './sync-guests.js';
 
 type SyncedNode = Omit<ProxmoxNode, 'updated_at'>;
 type SyncedStorage = Omit<ProxmoxStorage, 'updated_at'>;
