@@ -4,23 +4,13 @@
  * plain GETs through `ProxmoxApi.get`, checked before sending like every other call.
  */
 import { checkGuestType, checkNode, checkStorage, checkVmid } from './mapping.js';
-import type { B01, GuestType, ProxmoxApi, PveNodeStatus } from './types.js';
+import type { B01, GuestType, ProxmoxApi, PveNodeStatus, PveSnapshot } from './types.js';
 
 /** qemu-ga's network-get-interfaces (§4.5): `ip-addresses` may be missing. */
 export interface PveAgentInterface {
   name: string;
   'hardware-address'?: string;
   'ip-addresses'?: { 'ip-address': string; 'ip-address-type': string; prefix?: number }[];
-}
-
-/** GET …/snapshot entries (§6), including PVE's synthetic `current`. */
-export interface PveSnapshot {
-  name: string;
-  description?: string;
-  snaptime?: number;
-  vmstate?: B01;
-  parent?: string;
-  running?: B01;
 }
 
 /** GET /nodes/{node}/storage/{storage}/content entries (§9.3). */
