@@ -46,9 +46,10 @@ export class HostService {
     private readonly defaultUser: string,
   ) {}
 
-  async list(): Promise<Host[]> {
+  /** Every host, or those of one group. */
+  async list(group?: string): Promise<Host[]> {
     const [rows, metrics] = await Promise.all([this.hosts.list(), this.hosts.latestMetricsAll()]);
-    return rows.map((r) => mapHost(r, metrics.get(r.id)));
+    return rows.map((r) => mapHost(r, metrics.get(r.id))).filter((h) => group === undefined || h.groups.includes(group));
   }
 
   async get(id: number): Promise<Host> {

@@ -29,7 +29,7 @@ export default async function dockerHostRoutes(app: App, opts: { docker: DockerM
   app.get(
     '/api/docker/hosts',
     { config: { access: 'viewer' }, schema: { tags, querystring: HostListQuery, response: { 200: DockerHostListSchema, ...errors(401, 422) } } },
-    async (req) => ({ hosts: (await service.summaries()).filter((h) => req.query.group === undefined || h.groups.includes(req.query.group)) }),
+    async (req) => ({ hosts: await service.summaries(req.query.group) }),
   );
 
   for (const verb of ['enable', 'disable'] as const) {

@@ -22,7 +22,7 @@ export default async function hostRoutes(app: App, opts: { hosts: HostService; m
   app.get(
     '/api/hosts',
     { config: { access: 'viewer' }, schema: { tags, querystring: HostListQuery, response: { 200: HostListSchema, ...errors(401, 422) } } },
-    async (req) => ({ hosts: (await hosts.list()).filter((h) => req.query.group === undefined || h.groups.includes(req.query.group)) }),
+    async (req) => ({ hosts: await hosts.list(req.query.group) }),
   );
 
   app.post(

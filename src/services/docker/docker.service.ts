@@ -39,9 +39,10 @@ export class DockerService {
     this.afterCollect.push(fn);
   }
 
-  async summaries(): Promise<DockerHostSummary[]> {
+  /** Every host's card, or those of one group. */
+  async summaries(group?: string): Promise<DockerHostSummary[]> {
     const [hosts, counts, alerts] = await Promise.all([this.hosts.list(), this.docker.counts(), this.docker.openAlertCounts()]);
-    return hosts.map((h) => this.toSummary(h, counts.get(h.id), alerts.get(h.id)));
+    return hosts.map((h) => this.toSummary(h, counts.get(h.id), alerts.get(h.id))).filter((s) => group === undefined || s.groups.includes(group));
   }
 
   async summary(hostId: number): Promise<DockerHostSummary> {
