@@ -12,6 +12,7 @@ import { UserRepository } from './db/repositories/user.repository.js';
 import { Scheduler, staggerDelay } from './jobs/scheduler.js';
 import { LocalTransport } from './providers/docker/local-transport.js';
 import { Engines } from './providers/registry.js';
+import { LoginThrottle } from './services/login-throttle.js';
 import { WsHub } from './server/ws/hub.js';
 import { registerLogTopics } from './server/ws/logs.js';
 import { type AlertingModule, setupAlerting } from './services/alerts/index.js';
@@ -162,7 +163,8 @@ function buildCore(config: Config, logger: Logger, repos: Repos, portainerRef: {
     log: logger.child({ area: 'docker' }),
     portainer: { clientFor: (id) => portainerRef.servers?.clientFor(id) },
   });
-  const auth = new AuthService(repos.users, repos.tokens, config.jwtSecret ?? secretBox.derive('jwt'), config.jwtTtlSeconds);
+  // An account's budget: five clients' worth of failures per 15 minutes, so one guessing client never locks it.
+  const auth = new AuthService(repos.users, repos.tokens, config.jwtSecret ?? secretBox.derive('jwt'), config.jwtTtlSeconds, new LoginThrottle(config.loginRateLimit * 5));
   return {
     secretBox,
     sshKey,

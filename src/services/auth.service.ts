@@ -6,6 +6,7 @@ import type { Role } from '../core/types.js';
 import { ROLES } from '../core/types.js';
 import type { TokenRepository } from '../db/repositories/token.repository.js';
 import type { UserRepository } from '../db/repositories/user.repository.js';
+import type { LoginThrottle } from './login-throttle.js';
 
 export interface Principal {
   id: number;
@@ -30,6 +31,8 @@ export class AuthService {
     private readonly tokens: TokenRepository,
     jwtSecret: Buffer | string,
     private readonly ttlSeconds: number,
+    /** failed logins per account, whatever the address (the route limits per address) */
+    private readonly throttle: LoginThrottle | null = null,
   ) {
     this.jwtKey = typeof jwtSecret === 'string' ? new TextEncoder().encode(jwtSecret) : new Uint8Array(jwtSecret);
   }
@@ -39,13 +42,19 @@ export class AuthService {
   }
 
   async login(username: string, password: string): Promise<{ access_token: string; token_type: 'bearer'; expires_in: number }> {
+    this.throttle?.check(username);
     const user = await this.users.getByUsername(username);
     if (!user) {
       dummyHash ??= hash('not-a-real-password');
       await verify(await dummyHash, password).catch(() => false);
+      this.throttle?.failed(username);
       throw unauthorized('invalid username or password');
     }
-    if (!(await verify(user.password_hash, password).catch(() => false))) throw unauthorized('invalid username or password');
+    if (!(await verify(user.password_hash, password).catch(() => false))) {
+      this.throttle?.failed(username);
+      throw unauthorized('invalid username or password');
+    }
+    this.throttle?.succeeded(username);
     await this.users.touchLogin(user.id);
     // `sv`: the user's session epoch (a password or role change bumps it); `jti`: what a logout revokes.
     const token = await new SignJWT({ role: user.role, username: user.username, sv: user.session_epoch })

@@ -1,6 +1,4 @@
 import { Type } from '@sinclair/typebox';
-import { AppError } from '../../core/errors.js';
-import { LoginThrottle } from '../../services/login-throttle.js';
 import type { AuthService } from '../../services/auth.service.js';
 import { errors } from '../../contract/common.js';
 import { LoginBody, LoginResultSchema, MeSchema } from '../../contract/users.js';
@@ -10,8 +8,6 @@ export default async function authRoutes(
   app: App,
   opts: { auth: AuthService; users: { get(id: number): Promise<unknown> }; loginRateLimit: number; sessionsEnded(userId: number): void },
 ) {
-  // An account's budget: five clients' worth of failures per 15 minutes, so one guessing client never locks it.
-  const throttle = new LoginThrottle(opts.loginRateLimit * 5);
   app.post(
     '/api/auth/login',
     {
@@ -37,19 +33,7 @@ export default async function authRoutes(
         },
       },
     },
-    async (req) => {
-      // Per account too: the per-address budget alone lets one account be tried from many addresses.
-      const { username, password } = req.body;
-      throttle.check(username);
-      try {
-        const result = await opts.auth.login(username, password);
-        throttle.succeeded(username);
-        return result;
-      } catch (err) {
-        if (err instanceof AppError && err.statusCode === 401) throttle.failed(username);
-        throw err;
-      }
-    },
+    async (req) => opts.auth.login(req.body.username, req.body.password),
   );
 
   app.post(
